@@ -1,0 +1,1 @@
+"""Composition root: settings, adapters (Slack, console, CLI, HTTP) and wiring."""

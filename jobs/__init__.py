@@ -1,0 +1,1 @@
+"""Write path: sources, matching, scoring, storing, detecting and delivering."""

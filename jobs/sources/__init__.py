@@ -1,0 +1,1 @@
+"""Connectors to public sources; each takes an injected httpx.Client."""

@@ -1,0 +1,1 @@
+"""SQLModel tables, repositories, the engine factory and Alembic migrations."""
