@@ -1,0 +1,291 @@
+"""Tables. Every table holding workspace data carries `team_id`; times are UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Dialect, Index, Integer, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which drops the zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_column(*, nullable: bool = True, index: bool = False, primary_key: bool = False) -> Any:
+    """A timestamp column that always holds aware UTC datetimes."""
+    return Column(UTCDateTime(), nullable=nullable, index=index, primary_key=primary_key)
+
+
+class Topic(SQLModel, table=True):
+    """A saved query: a topic to follow or a campaign to measure."""
+
+    __tablename__ = "topics"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    name: str = Field(max_length=80)
+    query: str = Field(max_length=2000)
+    kind: str = Field(default="topic", max_length=16)  # topic | campaign
+    channel: str | None = Field(default=None, max_length=32)
+    sensitivity: str = Field(default="normal", max_length=8)  # low | normal | high
+    muted_until: datetime | None = Field(default=None, sa_column=utc_column())
+    created_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class SourceRow(SQLModel, table=True):
+    """A configured connector with its cursor and health."""
+
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    name: str = Field(max_length=80)
+    kind: str = Field(max_length=16)
+    settings: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    interval_seconds: int = 300
+    enabled: bool = True
+    cursor: str | None = None
+    status: str = Field(default="new", max_length=16)
+    last_success_at: datetime | None = Field(default=None, sa_column=utc_column())
+    last_attempt_at: datetime | None = Field(default=None, sa_column=utc_column())
+    last_error: str | None = Field(default=None, max_length=500)
+    failing_since: datetime | None = Field(default=None, sa_column=utc_column())
+    consecutive_failures: int = 0
+    next_run_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_expires_at: datetime | None = Field(default=None, sa_column=utc_column())
+    posts_total: int = 0
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class Post(SQLModel, table=True):
+    """One stored public post, scored once at ingest."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_posts_team_created", "team_id", "created_at"),
+    )
+
+    # BIGINT on PostgreSQL; SQLite only autoincrements a column declared INTEGER.
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    )
+    team_id: str = Field(max_length=32)
+    source_id: int = Field(foreign_key="sources.id", index=True)
+    external_id: str = Field(max_length=200)
+    author: str | None = Field(default=None, max_length=200)
+    author_followers: int | None = None
+    text: str
+    lang: str | None = Field(default=None, max_length=16)
+    url: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    ingested_at: datetime = Field(sa_column=utc_column(nullable=False))
+    likes: int = 0
+    reposts: int = 0
+    replies: int = 0
+    is_repost: bool = False
+    compound: float | None = None
+    pos: float | None = None
+    neu: float | None = None
+    neg: float | None = None
+
+
+class TopicMatch(SQLModel, table=True):
+    """A post matched by a topic; `created_at` is copied so time-range reads need no join."""
+
+    __tablename__ = "topic_matches"
+    __table_args__ = (Index("ix_topic_matches_topic_created", "topic_id", "created_at"),)
+
+    topic_id: int = Field(foreign_key="topics.id", primary_key=True)
+    post_id: int = Field(
+        sa_column=Column(
+            BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, index=True
+        )
+    )
+    team_id: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class TopicHour(SQLModel, table=True):
+    """Hourly rollup per topic, maintained at ingest so reads never scan posts.
+
+    Sentiment counts follow VADER's convention: compound >= 0.05 positive, <= -0.05
+    negative, else neutral; `scored` counts the posts behind `compound_sum`.
+    """
+
+    __tablename__ = "topic_hours"
+
+    topic_id: int = Field(foreign_key="topics.id", primary_key=True)
+    hour: datetime = Field(sa_column=utc_column(nullable=False, primary_key=True))
+    team_id: str = Field(max_length=32, index=True)
+    posts: int = 0
+    reposts: int = 0
+    new_authors: int = 0  # authors not seen earlier that UTC day: hours add up to days
+    scored: int = 0
+    compound_sum: float = 0.0
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    # Followers of those new authors (an upper bound on audience, counted once a day).
+    follower_sum: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    engagement_sum: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
+class TopicAuthorDay(SQLModel, table=True):
+    """Authors seen per topic per UTC day, so reach counts each author once per period."""
+
+    __tablename__ = "topic_author_days"
+
+    topic_id: int = Field(foreign_key="topics.id", primary_key=True)
+    day: datetime = Field(sa_column=utc_column(nullable=False, primary_key=True))
+    author: str = Field(primary_key=True, max_length=200)
+    team_id: str = Field(max_length=32)
+    followers: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    posts: int = 0
+
+
+class Workspace(SQLModel, table=True):
+    """Per-workspace settings (Slack has no workspace timezone, so we keep our own)."""
+
+    __tablename__ = "workspaces"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    name: str | None = Field(default=None, max_length=200)
+    timezone: str = Field(default="UTC", max_length=64)
+    admin_group: str | None = Field(default=None, max_length=32)  # Slack user group id
+    escalation_group: str | None = Field(default=None, max_length=32)
+    escalate_after_minutes: int = 30
+    retention_days: int | None = None
+    pseudonymize_authors: bool = False
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class DetectorState(SQLModel, table=True):
+    """The spike detector's serialized state per topic and metric, between runs."""
+
+    __tablename__ = "detector_states"
+
+    topic_id: int = Field(foreign_key="topics.id", primary_key=True)
+    metric: str = Field(primary_key=True, max_length=16)  # volume | negative
+    team_id: str = Field(max_length=32, index=True)
+    last_bucket: datetime | None = Field(default=None, sa_column=utc_column())
+    state: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Alert(SQLModel, table=True):
+    """A spike alert with its lifecycle and who acted on it."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("team_id", "topic_id", "metric", "window_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    # No foreign key: alerts are records and outlive a removed topic.
+    topic_id: int = Field(index=True)
+    topic_name: str = Field(max_length=80)
+    metric: str = Field(max_length=16)
+    severity: str = Field(max_length=16)
+    status: str = Field(default="open", max_length=16)  # open | acknowledged | closed
+    window_start: datetime = Field(sa_column=utc_column(nullable=False))
+    last_bucket: datetime = Field(sa_column=utc_column(nullable=False))
+    value: float = 0.0
+    baseline: float = 0.0
+    peak_value: float = 0.0
+    reason: str = Field(default="", max_length=500)
+    channel: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    acked_by: str | None = Field(default=None, max_length=32)
+    acked_at: datetime | None = Field(default=None, sa_column=utc_column())
+    escalated_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class DigestSchedule(SQLModel, table=True):
+    """A channel's digest: which topics, at what local time, how often."""
+
+    __tablename__ = "digest_schedules"
+    __table_args__ = (UniqueConstraint("team_id", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    channel: str = Field(max_length=32)
+    topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    local_time: str = Field(default="09:00", max_length=5)
+    timezone: str = Field(default="UTC", max_length=64)
+    frequency: str = Field(default="daily", max_length=8)  # daily | weekly
+    weekday: int = 0  # Monday = 0, used when weekly
+    created_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class Delivery(SQLModel, table=True):
+    """A claim on one message to send, so restarts and twin schedulers never send twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    key: str = Field(max_length=200)  # e.g. digest:C123:2026-11-22
+    kind: str = Field(max_length=16)
+    channel: str | None = Field(default=None, max_length=32)
+    status: str = Field(default="claimed", max_length=16)  # claimed | sent | failed
+    attempts: int = 0
+    late: bool = False
+    message_ts: str | None = Field(default=None, max_length=32)
+    last_error: str | None = Field(default=None, max_length=500)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = Field(default=None, sa_column=utc_column())
+    next_attempt_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class Lease(SQLModel, table=True):
+    """A named lease with heartbeat: exactly one scheduler holds "scheduler" at a time."""
+
+    __tablename__ = "leases"
+
+    name: str = Field(primary_key=True, max_length=64)
+    owner: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_column=utc_column(nullable=False))
+    heartbeat_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed configuration, exported data or acted on an alert, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    at: datetime = Field(sa_column=utc_column(nullable=False))
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    target: str = Field(default="", max_length=200)
+    detail: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

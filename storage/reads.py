@@ -1,0 +1,197 @@
+"""Read-side queries: rollup series, author reach and top posts, always team-scoped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, distinct, func
+from sqlmodel import Session, col, select
+
+from storage.models import Post, SourceRow, TopicAuthorDay, TopicHour, TopicMatch
+
+
+@dataclass(frozen=True, slots=True)
+class HourTotals:
+    hour: datetime
+    posts: int
+    reposts: int
+    scored: int
+    compound_sum: float
+    positive: int
+    neutral: int
+    negative: int
+    engagement: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    id: int
+    source: str
+    source_kind: str
+    author: str | None
+    author_followers: int | None
+    text: str
+    url: str | None
+    lang: str | None
+    created_at: datetime
+    likes: int
+    reposts: int
+    replies: int
+    compound: float | None
+
+    @property
+    def engagement(self) -> int:
+        return self.likes + self.reposts + self.replies
+
+
+def hourly(
+    engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
+) -> list[HourTotals]:
+    """One row per hour with posts in [start, end): reads rollups, never posts."""
+    stmt = (
+        select(TopicHour)
+        .where(
+            TopicHour.team_id == team_id,
+            TopicHour.topic_id == topic_id,
+            col(TopicHour.hour) >= start,
+            col(TopicHour.hour) < end,
+        )
+        .order_by(col(TopicHour.hour))
+    )
+    with Session(engine) as session:
+        return [
+            HourTotals(
+                hour=row.hour,
+                posts=row.posts,
+                reposts=row.reposts,
+                scored=row.scored,
+                compound_sum=row.compound_sum,
+                positive=row.positive,
+                neutral=row.neutral,
+                negative=row.negative,
+                engagement=row.engagement_sum,
+            )
+            for row in session.exec(stmt)
+        ]
+
+
+def audience(
+    engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
+) -> tuple[int, int]:
+    """(unique authors, sum of their largest follower count) over whole UTC days in range."""
+    per_author = (
+        select(TopicAuthorDay.author, func.max(TopicAuthorDay.followers).label("followers"))
+        .where(
+            TopicAuthorDay.team_id == team_id,
+            TopicAuthorDay.topic_id == topic_id,
+            col(TopicAuthorDay.day) >= start,
+            col(TopicAuthorDay.day) < end,
+        )
+        .group_by(col(TopicAuthorDay.author))
+        .subquery()
+    )
+    stmt = select(func.count(), func.coalesce(func.sum(per_author.c.followers), 0))
+    with Session(engine) as session:
+        authors, followers = session.exec(stmt).one()
+    return int(authors), int(followers)
+
+
+def _view(post: Post, source: str, kind: str) -> PostView:
+    assert post.id is not None
+    return PostView(
+        id=post.id,
+        source=source,
+        source_kind=kind,
+        author=post.author,
+        author_followers=post.author_followers,
+        text=post.text,
+        url=post.url,
+        lang=post.lang,
+        created_at=post.created_at,
+        likes=post.likes,
+        reposts=post.reposts,
+        replies=post.replies,
+        compound=post.compound,
+    )
+
+
+def topic_posts(
+    engine: Engine,
+    team_id: str,
+    topic_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    order: str = "engagement",
+    limit: int = 5,
+) -> list[PostView]:
+    """Posts matched by a topic in range: by engagement, most negative or most positive."""
+    orders: dict[str, Any] = {
+        "engagement": (col(Post.likes) + col(Post.reposts) + col(Post.replies)).desc(),
+        "negative": col(Post.compound).asc(),
+        "positive": col(Post.compound).desc(),
+        "newest": col(Post.created_at).desc(),
+    }
+    stmt = (
+        select(Post, SourceRow.name, SourceRow.kind)
+        .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
+        .join(SourceRow, col(SourceRow.id) == col(Post.source_id))
+        .where(
+            TopicMatch.team_id == team_id,
+            TopicMatch.topic_id == topic_id,
+            col(TopicMatch.created_at) >= start,
+            col(TopicMatch.created_at) < end,
+            col(Post.is_repost).is_(False),
+        )
+    )
+    if order in ("negative", "positive"):
+        stmt = stmt.where(col(Post.compound).is_not(None))
+        stmt = stmt.where(
+            col(Post.compound) <= -0.05 if order == "negative" else col(Post.compound) >= 0.05
+        )
+    stmt = stmt.order_by(orders[order], col(Post.id).desc()).limit(limit)
+    with Session(engine) as session:
+        return [_view(post, name, kind) for post, name, kind in session.exec(stmt)]
+
+
+def iter_posts(
+    engine: Engine, team_id: str, *, start: datetime | None = None, chunk: int = 2000
+) -> Iterator[list[PostView]]:
+    """All of a team's posts in id order, a chunk at a time (keyset paging)."""
+    last_id = 0
+    while True:
+        stmt = (
+            select(Post, SourceRow.name, SourceRow.kind)
+            .join(SourceRow, col(SourceRow.id) == col(Post.source_id))
+            .where(Post.team_id == team_id, col(Post.id) > last_id)
+        )
+        if start is not None:
+            stmt = stmt.where(col(Post.created_at) >= start)
+        stmt = stmt.order_by(col(Post.id)).limit(chunk)
+        with Session(engine) as session:
+            batch = [_view(post, name, kind) for post, name, kind in session.exec(stmt)]
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1].id
+
+
+def source_kinds_with_posts(
+    engine: Engine, team_id: str, topic_ids: Sequence[int], start: datetime, end: datetime
+) -> list[str]:
+    stmt: Any = (
+        select(distinct(col(SourceRow.name)))
+        .join(Post, col(Post.source_id) == col(SourceRow.id))
+        .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
+        .where(
+            TopicMatch.team_id == team_id,
+            col(TopicMatch.topic_id).in_(topic_ids),
+            col(TopicMatch.created_at) >= start,
+            col(TopicMatch.created_at) < end,
+        )
+    )
+    with Session(engine) as session:
+        return sorted(session.exec(stmt))

@@ -1,0 +1,101 @@
+"""Topics repository: saved queries per workspace."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import DetectorState, Topic, TopicAuthorDay, TopicHour, TopicMatch
+
+TOPIC_KINDS = ("topic", "campaign")
+
+
+class DuplicateNameError(ValueError):
+    """A name already used in this workspace."""
+
+
+class Topics:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(
+        self,
+        team_id: str,
+        name: str,
+        query: str,
+        *,
+        now: datetime,
+        kind: str = "topic",
+        channel: str | None = None,
+        created_by: str | None = None,
+    ) -> Topic:
+        if kind not in TOPIC_KINDS:
+            raise ValueError(f"Unknown kind {kind!r}: use one of {', '.join(TOPIC_KINDS)}.")
+        topic = Topic(
+            team_id=team_id,
+            name=name,
+            query=query,
+            kind=kind,
+            channel=channel,
+            created_by=created_by,
+            created_at=now,
+        )
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.add(topic)
+            try:
+                session.commit()
+            except IntegrityError as exc:
+                raise DuplicateNameError(
+                    f"A topic or campaign named {name!r} already exists; "
+                    "remove it first or choose another name."
+                ) from exc
+        return topic
+
+    def all(self, team_id: str, kind: str | None = None) -> list[Topic]:
+        with Session(self.engine) as session:
+            stmt = select(Topic).where(Topic.team_id == team_id)
+            if kind:
+                stmt = stmt.where(Topic.kind == kind)
+            return list(session.exec(stmt.order_by(col(Topic.name))))
+
+    def get(self, team_id: str, name: str) -> Topic | None:
+        with Session(self.engine) as session:
+            stmt = select(Topic).where(Topic.team_id == team_id, Topic.name == name)
+            return session.exec(stmt).first()
+
+    def get_by_id(self, team_id: str, topic_id: int) -> Topic | None:
+        with Session(self.engine) as session:
+            stmt = select(Topic).where(Topic.team_id == team_id, Topic.id == topic_id)
+            return session.exec(stmt).first()
+
+    def update(self, team_id: str, name: str, **changes: object) -> Topic | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            stmt = select(Topic).where(Topic.team_id == team_id, Topic.name == name)
+            topic = session.exec(stmt).first()
+            if topic is None:
+                return None
+            for key, value in changes.items():
+                setattr(topic, key, value)
+            session.add(topic)
+            session.commit()
+            return topic
+
+    def remove(self, team_id: str, name: str) -> bool:
+        """Remove a topic with its matches and rollups; alerts stay as records."""
+        with Session(self.engine) as session:
+            topic = session.exec(
+                select(Topic).where(Topic.team_id == team_id, Topic.name == name)
+            ).first()
+            if topic is None:
+                return False
+            for table in (TopicMatch, TopicHour, TopicAuthorDay, DetectorState):
+                session.execute(delete(table).where(col(table.topic_id) == topic.id))
+            session.delete(topic)
+            session.commit()
+        return True
+
+
+__all__ = ["TOPIC_KINDS", "DuplicateNameError", "Topics"]

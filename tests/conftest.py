@@ -1,0 +1,62 @@
+"""Shared fixtures: a migrated database per test (SQLite, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from storage.engine import make_engine
+from storage.migrations import upgrade
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # App() reads these from the environment; tests must never pick up real ones.
+    for name in list(os.environ):
+        if name.startswith("SLACK_") or name in {"DATABASE_URL", "EARSHOT_SECRET_KEY"}:
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A freshly migrated database: a temp SQLite file, or a throwaway PostgreSQL schema."""
+    if request.param == "sqlite":
+        db = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        upgrade(db)
+        yield db
+        db.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    db = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    upgrade(db)
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_url(engine: Engine) -> str:
+    """The URL of `engine`, for code that builds its own engine (CLI, subprocesses)."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
