@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 # Each module registers its own subcommands; adding one is adding a name here.
-SUBCOMMAND_MODULES: tuple[str, ...] = ()
+SUBCOMMAND_MODULES: tuple[str, ...] = ("config", "scan", "reports", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Migrations run on every start; their chatter is noise unless debugging.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     code: int = args.func(args)
     return code
 

@@ -43,6 +43,7 @@ class PreparedPost:
     reposts: int = 0
     replies: int = 0
     is_repost: bool = False
+    links: tuple[str, ...] = ()
     compound: float | None = None
     pos: float | None = None
     neu: float | None = None
@@ -134,6 +135,7 @@ def _post_row(team_id: str, source_id: int, post: PreparedPost, now: datetime) -
         "text": post.text,
         "lang": post.lang,
         "url": post.url,
+        "links": list(post.links[:20]),
         "created_at": post.created_at,
         "ingested_at": now,
         "likes": post.likes,

@@ -102,6 +102,8 @@ class Post(SQLModel, table=True):
     text: str
     lang: str | None = Field(default=None, max_length=16)
     url: str | None = Field(default=None, max_length=2000)
+    # Links in the post (for the query language's `site:`), kept when topics are backfilled.
+    links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     ingested_at: datetime = Field(sa_column=utc_column(nullable=False))
     likes: int = 0

@@ -41,6 +41,9 @@ class PostView:
     reposts: int
     replies: int
     compound: float | None
+    external_id: str = ""
+    is_repost: bool = False
+    links: tuple[str, ...] = ()
 
     @property
     def engagement(self) -> int:
@@ -115,6 +118,9 @@ def _view(post: Post, source: str, kind: str) -> PostView:
         reposts=post.reposts,
         replies=post.replies,
         compound=post.compound,
+        external_id=post.external_id,
+        is_repost=post.is_repost,
+        links=tuple(post.links),
     )
 
 

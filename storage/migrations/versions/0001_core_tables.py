@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:13:01.009759
+Create Date: 2026-11-22 03:15:46.450742
 """
 
 from collections.abc import Sequence
@@ -193,6 +193,7 @@ def upgrade() -> None:
         sa.Column("text", sa.String(), nullable=False),
         sa.Column("lang", sa.String(length=16), nullable=True),
         sa.Column("url", sa.String(length=2000), nullable=True),
+        sa.Column("links", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("likes", sa.Integer(), nullable=False),

@@ -1,0 +1,126 @@
+"""Compiles a syntax tree into closures over an AnalyzedPost (boolean tests and word spans)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from commands.query.nodes import And, Field, Kind, Near, Node, Not, Or, Phrase, Term
+from commands.query.post import AnalyzedPost
+
+Predicate = Callable[[AnalyzedPost], bool]
+Span = tuple[int, int]  # first and last word position, inclusive
+SpanFinder = Callable[[AnalyzedPost], list[Span]]
+
+
+def predicate(node: Node) -> Predicate:
+    if isinstance(node, Term):
+        return _term_predicate(node)
+    if isinstance(node, Field):
+        return _field_predicate(node)
+    if isinstance(node, Not):
+        inner = predicate(node.child)
+        return lambda post: not inner(post)
+    if isinstance(node, And | Or):
+        parts = tuple(predicate(child) for child in node.children)
+        if isinstance(node, And):
+            if len(parts) == 2:  # the common "a b", spared a generator per call
+                first, second = parts
+                return lambda post: first(post) and second(post)
+            return lambda post: all(part(post) for part in parts)
+        return lambda post: any(part(post) for part in parts)
+    finder = spans(node)
+    return lambda post: bool(finder(post))
+
+
+def _term_predicate(term: Term) -> Predicate:
+    text, token = term.text, term.token
+    if term.kind is Kind.WORD:
+        if term.prefix:
+            return lambda post: any(found.startswith(text) for found in post.terms)
+        return lambda post: text in post.terms
+    if term.prefix:
+        return lambda post: any(found.startswith(token) for found in post.positions)
+    return lambda post: token in post.positions
+
+
+def _field_predicate(field: Field) -> Predicate:
+    value = field.value
+    if field.name == "lang":
+        subtag = value + "-"
+        return lambda post: (
+            post.lang is not None and (post.lang == value or post.lang.startswith(subtag))
+        )
+    if field.name == "site":
+        subdomain = "." + value
+        return lambda post: any(d == value or d.endswith(subdomain) for d in post.domains)
+    if field.name == "source":
+        return lambda post: value in post.sources
+    return lambda post: post.author == value
+
+
+def spans(node: Node) -> SpanFinder:
+    """Where a positional node (term, phrase, NEAR, OR of those) matches in the post."""
+    if isinstance(node, Term):
+        return _term_spans(node)
+    if isinstance(node, Phrase):
+        return _phrase_spans(node)
+    if isinstance(node, Near):
+        return _near_spans(node)
+    if isinstance(node, Or):
+        parts = tuple(spans(child) for child in node.children)
+        return lambda post: sorted({span for part in parts for span in part(post)})
+    raise TypeError(f"not a positional node: {node!r}")
+
+
+def _term_spans(term: Term) -> SpanFinder:
+    by_word = term.kind is Kind.WORD
+    key = term.text if by_word else term.token
+
+    def find(post: AnalyzedPost) -> list[Span]:
+        found = post.terms if by_word else post.positions
+        if term.prefix:
+            hits = sorted(i for name, at in found.items() if name.startswith(key) for i in at)
+            return [(i, i) for i in hits]
+        return [(i, i) for i in found.get(key, ())]
+
+    return find
+
+
+def _phrase_spans(phrase: Phrase) -> SpanFinder:
+    first = _term_spans(phrase.terms[0])
+    # A word in a phrase may also be written as a hashtag, as with bare terms.
+    allowed = tuple(
+        frozenset({t.text, "#" + t.text}) if t.kind is Kind.WORD else frozenset({t.token})
+        for t in phrase.terms[1:]
+    )
+    length = len(phrase.terms)
+
+    def find(post: AnalyzedPost) -> list[Span]:
+        tokens = post.tokens
+        return [
+            (start, start + length - 1)
+            for start, _ in first(post)
+            if start + length <= len(tokens)
+            and all(tokens[start + 1 + i] in ok for i, ok in enumerate(allowed))
+        ]
+
+    return find
+
+
+def _near_spans(near: Near) -> SpanFinder:
+    left, right, limit = spans(near.left), spans(near.right), near.distance
+
+    def find(post: AnalyzedPost) -> list[Span]:
+        right_spans = right(post)
+        if not right_spans:
+            return []
+        hits: set[Span] = set()
+        for a in left(post):
+            for b in right_spans:
+                # Words strictly between the two spans; overlapping spans count as 0.
+                if max(b[0] - a[1], a[0] - b[1]) - 1 <= limit:
+                    hits.add(a)
+                    hits.add(b)
+        return sorted(hits)
+
+    return find

@@ -1,0 +1,54 @@
+"""Tokenizer shared by posts and queries: words, #hashtags and @mentions; links set aside."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+# '#'/'@' only mark a hashtag/mention at the start of a token, so "me@example.com" stays words.
+TOKEN_RE = re.compile(r"(?:(?<!\w)([#@]))?(\w+)")
+_HOST_RE = re.compile(r"[\w.-]+")
+
+
+def scan(text: str) -> list[str]:
+    """Normalized tokens in order: "flood", "#flood" (hashtag), "@name" (mention); no URLs."""
+    text = URL_RE.sub(" ", text)
+    return [(marker or "") + body.casefold() for marker, body in TOKEN_RE.findall(text)]
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word and hashtag tokens of a text ("#tag"), without URLs or @mentions."""
+    return [token for token in scan(text) if token[0] != "@"]
+
+
+def link_domains(text: str) -> list[str]:
+    """Domains of the http(s):// and www. links written in a text."""
+    return [domain for url in URL_RE.findall(text) if (domain := domain_of(url))]
+
+
+def domain_of(url: str) -> str | None:
+    """Lowercased host of a URL ("https://www.CBC.ca/news" -> "www.cbc.ca"), scheme optional."""
+    url = url.strip()
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    # Text URLs drag trailing punctuation along ("see www.cbc.ca," or "(cbc.ca)").
+    found = _HOST_RE.match(host.casefold())
+    domain = found.group(0).strip(".") if found else ""
+    return domain or None
+
+
+def normalize_lang(value: str) -> str:
+    return value.strip().casefold().replace("_", "-")
+
+
+def normalize_handle(value: str) -> str:
+    return value.strip().lstrip("@").casefold()
+
+
+def normalize_name(value: str) -> str:
+    return value.strip().casefold()

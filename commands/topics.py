@@ -1,0 +1,192 @@
+"""/earshot topics [list|add|remove|preview]: the saved queries a workspace follows."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+from commands import blocks as bk
+from commands.context import Ctx, Reply, UsageError
+from commands.period import parse_period
+from commands.query import QueryError, compile_matcher, parse
+from commands.target import Target, adhoc_posts, document
+from storage import reads
+from storage.ingest_store import PreparedPost, store_matches
+from storage.reads import PostView
+from storage.topics import TOPIC_KINDS, Topics
+
+NAME = re.compile(r"^[\w#.\-]{1,80}$")
+USAGE = (
+    "Usage: `/earshot topics list`, `/earshot topics add NAME QUERY [--kind campaign] "
+    "[--channel #channel]`, `/earshot topics remove NAME`, `/earshot topics preview QUERY`."
+)
+
+
+def checked_query(query: str) -> str:
+    try:
+        parse(query)
+    except QueryError as exc:
+        raise UsageError(f"Query not saved: {exc.message}\n```{exc.pointer(query)}```") from exc
+    return query
+
+
+def add(
+    ctx: Ctx, name: str, query: str, *, kind: str = "topic", channel: str | None = None
+) -> Reply:
+    ctx.require_admin("add topics")
+    if not NAME.match(name):
+        raise UsageError(
+            f"Topic name {name!r} is not allowed: use up to 80 letters, digits, `_`, `-`, `.` "
+            "or `#`, with no spaces (the query can have spaces)."
+        )
+    if kind not in TOPIC_KINDS:
+        raise UsageError(f"Unknown kind {kind!r}: use {' or '.join(TOPIC_KINDS)}.")
+    checked_query(query)
+    try:
+        topic = Topics(ctx.engine).add(
+            ctx.team_id,
+            name,
+            query,
+            kind=kind,
+            channel=channel,
+            created_by=ctx.user_id,
+            now=ctx.now,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    assert topic.id is not None
+    matched = backfill(ctx, topic.id, query)
+    text = (
+        f"Saved {kind} *{bk.escape_mrkdwn(name)}*: `{bk.escape_mrkdwn(query)}`. "
+        f"{matched:,} stored posts already match."
+    )
+    return Reply(
+        text=text, data={"name": name, "query": query, "kind": kind, "backfilled": matched}
+    )
+
+
+def backfill(ctx: Ctx, topic_id: int, query: str) -> int:
+    """Match a new topic against every stored post, so its history is there at once."""
+    matcher = compile_matcher([(topic_id, query)])
+    total = 0
+    for chunk in reads.iter_posts(ctx.engine, ctx.team_id):
+        hits = [(p.id, _prepared(p, topic_id)) for p in chunk if matcher.match(document(p))]
+        total += store_matches(ctx.engine, ctx.team_id, hits)
+    return total
+
+
+def remove(ctx: Ctx, name: str) -> Reply:
+    ctx.require_admin("remove topics")
+    if not Topics(ctx.engine).remove(ctx.team_id, name):
+        raise UsageError(f"No topic named {name!r}. `/earshot topics list` shows the names.")
+    return Reply(text=f"Removed *{bk.escape_mrkdwn(name)}* and its matches; stored posts stay.")
+
+
+def listing(ctx: Ctx) -> Reply:
+    topics = Topics(ctx.engine).all(ctx.team_id)
+    if not topics:
+        return Reply(
+            text='No topics yet. Add one: `/earshot topics add flood "flood* OR #yycflood"`.',
+            ephemeral=True,
+            data={"topics": []},
+        )
+    lines = [
+        f"• *{bk.escape_mrkdwn(t.name)}* ({t.kind}"
+        + (f", alerts to <#{t.channel}>" if t.channel else "")
+        + f", sensitivity {t.sensitivity}): `{bk.escape_mrkdwn(t.query)}`"
+        for t in topics
+    ]
+    data: dict[str, Any] = {
+        "topics": [
+            {
+                "name": t.name,
+                "query": t.query,
+                "kind": t.kind,
+                "channel": t.channel,
+                "sensitivity": t.sensitivity,
+            }
+            for t in topics
+        ]
+    }
+    text = "Topics and campaigns:\n" + "\n".join(lines)
+    return Reply(text=text, blocks=[bk.section(text)], ephemeral=True, data=data)
+
+
+def preview(ctx: Ctx, query: str, sample: int = 5) -> Reply:
+    target = Target(query, parse(checked_query(query)), None)
+    period = parse_period("30d", ctx.now)
+    posts = adhoc_posts(ctx, target, period)
+    shown = sorted(posts, key=lambda p: p.created_at, reverse=True)[:sample]
+    lines = "\n".join(f"• {bk.quote_post(p.text, p.url)}" for p in shown)
+    text = f"`{bk.escape_mrkdwn(query)}` matches {len(posts):,} stored posts from the last 30 days."
+    if lines:
+        text += f" Newest:\n{lines}"
+    return Reply(
+        text=text,
+        ephemeral=True,
+        data={"query": query, "matches": len(posts), "sample": [p.text for p in shown]},
+    )
+
+
+def run(args: str, ctx: Ctx) -> Reply:
+    """Slack form: `topics add flood "flood* OR #abflood" --kind campaign --channel #ops`."""
+    try:
+        words = shlex.split(args)
+    except ValueError as exc:
+        raise UsageError(f"Unbalanced quotes in {args!r}. {USAGE}") from exc
+    verb = words[0].lower() if words else "list"
+    rest = words[1:]
+    if verb == "list":
+        return listing(ctx)
+    if verb == "add" and len(rest) >= 2:
+        options = _options(rest[2:])
+        return add(
+            ctx,
+            rest[0],
+            rest[1],
+            kind=options.get("kind", "topic"),
+            channel=_channel(options.get("channel")),
+        )
+    if verb == "remove" and len(rest) == 1:
+        return remove(ctx, rest[0])
+    if verb == "preview" and rest:
+        return preview(ctx, args.split(None, 1)[1])
+    raise UsageError(USAGE)
+
+
+def _options(words: list[str]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    it = iter(words)
+    for word in it:
+        if word not in ("--kind", "--channel"):
+            raise UsageError(f"Unexpected {word!r}: put the query in quotes. {USAGE}")
+        value = next(it, None)
+        if value is None:
+            raise UsageError(f"{word} needs a value. {USAGE}")
+        options[word[2:]] = value
+    return options
+
+
+def _channel(value: str | None) -> str | None:
+    """Accept `#name`, `C123` or Slack's escaped `<#C123|name>`; keep the id when given."""
+    if value is None:
+        return None
+    match = re.match(r"^<#(\w+)(\|[^>]*)?>$", value)
+    return match.group(1) if match else value.lstrip("#")
+
+
+def _prepared(post: PostView, topic_id: int) -> PreparedPost:
+    return PreparedPost(
+        external_id=post.external_id,
+        text=post.text,
+        created_at=post.created_at,
+        author=post.author,
+        author_followers=post.author_followers,
+        likes=post.likes,
+        reposts=post.reposts,
+        replies=post.replies,
+        is_repost=post.is_repost,
+        compound=post.compound,
+        topic_ids=[topic_id],
+    )

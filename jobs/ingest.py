@@ -1,0 +1,137 @@
+"""Ingest: new posts are scored once, matched against every topic at once, and stored."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from commands.query import Document, Matcher, compile_matcher
+from jobs.sentiment.scores import Scores
+from jobs.sources.base import RawPost
+from storage.ingest_store import PreparedPost, StoredBatch, existing_external_ids, store_batch
+from storage.topics import Topics
+
+
+class BatchScorer(Protocol):
+    def score_many(self, items: Sequence[tuple[str, str | None]]) -> list[Scores | None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """What ingest needs to know of a source: where posts go and what `source:` matches."""
+
+    id: int
+    kind: str
+    name: str
+
+
+def pseudonym(author: str, salt: str) -> str:
+    """A stable stand-in for a handle: the same author keeps one pseudonym per salt."""
+    digest = hashlib.sha256(f"{salt}:{author.lower()}".encode()).hexdigest()
+    return f"anon-{digest[:12]}"
+
+
+class Ingestor:
+    """Turns raw posts into stored, scored, matched posts for one database.
+
+    The compiled matcher is cached per team and rebuilt only when the team's topics
+    change, so matching cost stays flat however often batches arrive.
+    """
+
+    def __init__(self, engine: Engine, scorer: BatchScorer, *, pseudonym_salt: str = "") -> None:
+        self.engine = engine
+        self.scorer = scorer
+        self.topics = Topics(engine)
+        self._salt = pseudonym_salt
+        self._matchers: dict[str, tuple[tuple[tuple[int, str], ...], Matcher]] = {}
+        self._lock = threading.Lock()
+
+    def matcher_for(self, team_id: str) -> Matcher:
+        key = tuple((t.id, t.query) for t in self.topics.all(team_id) if t.id is not None)
+        with self._lock:
+            cached = self._matchers.get(team_id)
+            if cached is None or cached[0] != key:
+                cached = (key, compile_matcher(key))
+                self._matchers[team_id] = cached
+            return cached[1]
+
+    def ingest(
+        self,
+        team_id: str,
+        source: SourceRef,
+        raw_posts: Sequence[RawPost],
+        *,
+        now: datetime,
+        cursor: str | None = None,
+        advance_cursor: bool = False,
+        pseudonymize: bool = False,
+    ) -> StoredBatch:
+        """Store a batch; posts this source already has are neither scored nor counted."""
+        known = existing_external_ids(self.engine, source.id, [p.external_id for p in raw_posts])
+        fresh: dict[str, RawPost] = {}
+        for post in raw_posts:
+            if post.external_id not in known:
+                fresh.setdefault(post.external_id, post)
+        posts = list(fresh.values())
+        scores = self.scorer.score_many([(p.text, p.lang) for p in posts])
+        matcher = self.matcher_for(team_id)
+        prepared = [
+            self._prepare(post, score, matcher, source, pseudonymize)
+            for post, score in zip(posts, scores, strict=True)
+        ]
+        batch = store_batch(
+            self.engine,
+            team_id=team_id,
+            source_id=source.id,
+            posts=prepared,
+            now=now,
+            cursor=cursor,
+            advance_cursor=advance_cursor,
+        )
+        skipped = len(raw_posts) - len(posts)
+        return StoredBatch(batch.new_posts, batch.duplicates + skipped, batch.matches)
+
+    def _prepare(
+        self,
+        post: RawPost,
+        score: Scores | None,
+        matcher: Matcher,
+        source: SourceRef,
+        pseudonymize: bool,
+    ) -> PreparedPost:
+        document = Document(
+            text=post.text,
+            lang=post.lang,
+            source=source.kind,
+            source_name=source.name,
+            author=post.author,
+            links=post.links,
+        )
+        author = post.author
+        if author and pseudonymize:
+            author = pseudonym(author, self._salt)
+        return PreparedPost(
+            external_id=post.external_id,
+            text=post.text,
+            created_at=post.created_at,
+            author=author,
+            author_followers=post.author_followers,
+            url=post.url,
+            lang=post.lang,
+            likes=post.likes,
+            reposts=post.reposts,
+            replies=post.replies,
+            is_repost=post.is_repost,
+            links=post.links,
+            compound=score.compound if score else None,
+            pos=score.pos if score else None,
+            neu=score.neu if score else None,
+            neg=score.neg if score else None,
+            topic_ids=matcher.match(document),
+        )

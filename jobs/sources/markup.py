@@ -1,0 +1,77 @@
+"""Turn the HTML that Mastodon and feeds send into readable plain text plus its links."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from jobs.sources.common import unique
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "ul", "ol", "blockquote", "pre", "tr", "table", "hr"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer"}
+)
+_SKIPPED_TAGS = frozenset({"script", "style", "template", "head", "title"})
+# Mastodon marks @mentions and #hashtags as links; they are not links the post shares.
+_NON_CONTENT_LINK_CLASSES = frozenset({"mention", "hashtag", "u-url"})
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TAG = re.compile(r"<[^>]*>")
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.links: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skip_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self.chunks.append("\n")
+        elif tag == "a":
+            self._collect_link(dict(attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.chunks.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skip_depth = max(self._skip_depth - 1, 0)
+        elif tag in _BLOCK_TAGS:
+            self.chunks.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self.chunks.append(data)
+
+    def _collect_link(self, attrs: dict[str, str | None]) -> None:
+        href = (attrs.get("href") or "").strip()
+        classes = set((attrs.get("class") or "").split())
+        rel = set((attrs.get("rel") or "").split())
+        if not href.lower().startswith(("http://", "https://")):
+            return
+        if classes & _NON_CONTENT_LINK_CLASSES or "tag" in rel:
+            return
+        self.links.append(href)
+
+
+def html_to_text(markup: str) -> tuple[str, tuple[str, ...]]:
+    """Return (text, links): blocks become line breaks, entities are decoded."""
+    collector = _TextCollector()
+    try:
+        collector.feed(markup)
+        collector.close()
+        raw = "".join(collector.chunks)
+    except (AssertionError, ValueError):
+        # html.parser can still trip on exotic declarations; plain tag stripping is enough.
+        raw = _TAG.sub(" ", markup)
+    return tidy_text(raw), unique(collector.links)
+
+
+def tidy_text(raw: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in raw.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,57 @@
+"""Tunable knobs of the spike detectors, with the low/normal/high sensitivity presets."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Literal
+
+Sensitivity = Literal["low", "normal", "high"]
+SENSITIVITIES: tuple[Sensitivity, ...] = ("low", "normal", "high")
+
+# How unusual a bucket must be (robust z in log space) and how many times the
+# expected volume it must reach; both must hold so that a noisy quiet topic and
+# a busy steady topic each need a surge that a person would call a surge.
+_THRESHOLDS: dict[Sensitivity, tuple[float, float]] = {
+    "low": (6.0, 3.0),
+    "normal": (4.5, 2.0),
+    "high": (3.5, 1.5),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorConfig:
+    """Settings of the volume detector; `for_sensitivity` builds the shipped presets."""
+
+    sensitivity: Sensitivity = "normal"
+    z_threshold: float = 4.5
+    min_ratio: float = 2.0
+    min_volume: float = 10.0
+    warmup_buckets: int = 144
+    confirm_buckets: int = 2
+    confirm_score: float = 0.5
+    recent_rate: float = 0.0
+    memory_halflife_days: float = 0.0
+    memory_factor: float = 1.0
+    cooldown_minutes: int = 12 * 60
+    bucket_minutes: int = 5
+    level_halflife_days: float = 1.0
+    season_halflife_days: float = 7.0
+
+    @classmethod
+    def for_sensitivity(cls, sensitivity: Sensitivity = "normal", **overrides: Any) -> DetectorConfig:
+        if sensitivity not in _THRESHOLDS:
+            raise ValueError(f"unknown sensitivity {sensitivity!r}; use one of {SENSITIVITIES}")
+        z_threshold, min_ratio = _THRESHOLDS[sensitivity]
+        base = cls(sensitivity=sensitivity, z_threshold=z_threshold, min_ratio=min_ratio)
+        return replace(base, **overrides)
+
+    @property
+    def buckets_per_day(self) -> float:
+        return 24 * 60 / self.bucket_minutes
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DetectorConfig:
+        return cls(**data)
