@@ -164,14 +164,14 @@ def safe_link_url(url: str) -> str | None:
 
 
 def quote_post(text: str, url: str | None, limit: int = 280) -> str:
-    """One mrkdwn line quoting a public post, inert to mentions and links inside its text.
+    """One inline mrkdwn quote of a public post, inert to mentions and links in its text.
 
-    The link to the post appears only for a plain http(s) URL; its label is the host.
+    A link to the post follows only for a plain http(s) URL, labelled with its host.
     """
     one_line = " ".join(strip_controls(text).split())
-    quoted = escape_mrkdwn(truncate(one_line, limit)) if one_line else "_(no text)_"
+    quoted = f"“{escape_mrkdwn(truncate(one_line, limit))}”" if one_line else "_(no text)_"
     link = safe_link_url(url) if url else None
     if link is None:
-        return f"> {quoted}"
+        return quoted
     host = escape_mrkdwn(urlsplit(url or "").hostname or "source")
-    return f"> {quoted} <{link}|{host}>"
+    return f"{quoted} <{link}|{host}>"

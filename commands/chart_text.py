@@ -53,6 +53,10 @@ def compact(value: float) -> str:
     return f"{value:.0f}"
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -84,8 +88,8 @@ def volume_alt_text(
     parts = [
         f"{title}. Bar chart of posts per {unit} {_span(buckets, step, tz)}, with mean "
         "sentiment as a line on a scale from -1 (negative) to +1 (positive).",
-        f"{sum(counts)} posts in total; the busiest {unit} was {when(peak_at, step, tz)} "
-        f"with {peak_count} posts.",
+        f"{plural(sum(counts), 'post')} in total; the busiest {unit} was "
+        f"{when(peak_at, step, tz)} with {plural(peak_count, 'post')}.",
     ]
     scored = [(c, m) for c, m in zip(counts, mean_compound, strict=True) if m is not None]
     if scored:
@@ -115,8 +119,9 @@ def reach_alt_text(
     peak_at, peak_count = peak(buckets, posts)
     return fit(
         f"{title}. Bar chart of posts per {unit} {_span(buckets, step, tz)}, with a line of "
-        f"cumulative potential audience. {sum(posts)} posts by at most {sum(authors)} distinct "
-        f"authors; the busiest {unit} was {when(peak_at, step, tz)} with {peak_count} posts. "
+        f"cumulative potential audience. {plural(sum(posts), 'post')} by at most "
+        f"{plural(sum(authors), 'distinct author')}; the busiest {unit} was "
+        f"{when(peak_at, step, tz)} with {plural(peak_count, 'post')}. "
         f"Potential audience: up to {compact(audience_total)} ({audience_total} follower "
         "reaches; people following several authors count more than once, so this is an "
         "upper bound).",
@@ -133,14 +138,14 @@ def topics_alt_text(
     for name, buckets, counts in shown:
         peak_at, peak_count = peak(buckets, counts)
         summaries.append(
-            f"{name}: {sum(counts)} posts, peak {peak_count} at {when(peak_at, step, tz)}"
+            f"{name}: {plural(sum(counts), 'post')}, peak {peak_count} at {when(peak_at, step, tz)}"
         )
     if hidden:
         quiet_posts = sum(sum(counts) for _, _, counts in hidden)
-        summaries.append(f"{len(hidden)} quieter topics not drawn ({quiet_posts} posts)")
-    topics = len(shown) + len(hidden)
+        summaries.append(f"{plural(len(hidden), 'quieter topic')} not drawn ({quiet_posts} posts)")
+    topics = plural(len(shown) + len(hidden), "topic")
     return fit(
-        f"{title}. Line chart of posts per {unit_name(step)} for {topics} topics "
+        f"{title}. Line chart of posts per {unit_name(step)} for {topics} "
         f"{_span(every_bucket, step, tz)}. " + "; ".join(summaries) + ".",
         ALT_TEXT_MAX,
     )

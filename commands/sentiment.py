@@ -135,7 +135,8 @@ def _score(post: PostView) -> str:
 
 
 def _signed(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.2f}"
+    # Adding 0.0 turns a rounded -0.00 into +0.00.
+    return "n/a" if value is None else f"{round(value, 2) + 0.0:+.2f}"
 
 
 def _round(value: float | None) -> float | None:

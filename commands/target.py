@@ -48,8 +48,9 @@ def resolve(ctx: Ctx, text: str, *, kind: str | None = None) -> Target:
     try:
         return Target(text, parse(text), None)
     except QueryError as exc:
+        pointer = exc.pointer(text)
         raise UsageError(
-            f"{text!r} is not a saved topic, and as a query: {exc.message}\n```{exc.pointer(text)}```"
+            f"{text!r} is not a saved topic, and as a query: {exc.message}\n```{pointer}```"
         ) from exc
 
 

@@ -201,3 +201,23 @@ def source_kinds_with_posts(
     )
     with Session(engine) as session:
         return sorted(session.exec(stmt))
+
+
+def topic_texts(
+    engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime, limit: int = 20_000
+) -> list[tuple[str, str | None]]:
+    """(text, author) of a topic's posts in range, newest first, for term statistics."""
+    stmt = (
+        select(Post.text, Post.author)
+        .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
+        .where(
+            TopicMatch.team_id == team_id,
+            TopicMatch.topic_id == topic_id,
+            col(TopicMatch.created_at) >= start,
+            col(TopicMatch.created_at) < end,
+        )
+        .order_by(col(TopicMatch.created_at).desc())
+        .limit(limit)
+    )
+    with Session(engine) as session:
+        return [(text, author) for text, author in session.exec(stmt)]

@@ -128,7 +128,7 @@ def test_quote_post_links_only_safe_urls() -> None:
         "Water main <b>burst</b> on 5th & Main", "https://news.example.gov/a?b=1&c=2"
     )
     assert quote == (
-        "> Water main &lt;b&gt;burst&lt;/b&gt; on 5th &amp; Main "
+        "“Water main &lt;b&gt;burst&lt;/b&gt; on 5th &amp; Main” "
         "<https://news.example.gov/a?b=1&amp;c=2|news.example.gov>"
     )
 
@@ -150,7 +150,7 @@ def test_quote_post_links_only_safe_urls() -> None:
 )
 def test_quote_post_drops_unsafe_links(url: str) -> None:
     quote = bk.quote_post("text", url)
-    assert quote == "> text"
+    assert quote == "“text”"
 
 
 def test_quote_post_is_one_clean_line_of_bounded_length() -> None:
@@ -160,9 +160,9 @@ def test_quote_post_is_one_clean_line_of_bounded_length() -> None:
     assert "\x00" not in quote
     assert "\x1b" not in quote
     assert "\u202e" not in quote
-    assert quote.startswith("> line one line two &lt;!channel&gt;[31m evil z")
-    assert quote.endswith("…")
-    assert bk.quote_post(" \n ", None) == "> _(no text)_"
+    assert quote.startswith("“line one line two &lt;!channel&gt;[31m evil z")
+    assert quote.endswith("…”")
+    assert bk.quote_post(" \n ", None) == "_(no text)_"
 
 
 URLS = st.one_of(
@@ -177,7 +177,7 @@ def test_quote_post_output_never_contains_live_markup(text: str, url: str | None
     quote = bk.quote_post(text, url, limit=100)
     body, linked, link = quote.partition(" <https://example.gov/")
     assert "<" not in body
-    assert ">" not in body[1:]
+    assert ">" not in body
     assert "\n" not in quote
     if linked:
         assert link.endswith("|example.gov>")

@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from typing import Any
+from urllib.error import HTTPError
 
 import httpx
 import pytest
@@ -171,6 +172,19 @@ def test_fail_scenarios(fake: FakeSlack, client: WebClient) -> None:
             client.auth_test()
         assert raised.value.response.status_code == 500
     assert client.auth_test()["ok"] is True
+
+
+def test_upload_url_and_response_url_failures(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail("upload", status=500)
+    # slack_sdk lets urllib's HTTPError through for a failed upload step (no SlackApiError).
+    with pytest.raises(HTTPError) as raised:
+        client.files_upload_v2(channel="C111", file=b"png", filename="e.png")
+    raised.value.close()
+    assert raised.value.code == 500
+    fake.fail("response_url", status=503)
+    with httpx.Client() as http:
+        assert http.post(fake.response_url(), json={"text": "x"}).status_code == 503
+    assert fake.responses == []
 
 
 @pytest.mark.parametrize(

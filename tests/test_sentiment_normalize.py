@@ -38,7 +38,7 @@ def test_variation_selector_is_stripped_so_the_emoji_scores(scorer: Scorer) -> N
 
 def test_leading_retweet_prefix_is_dropped_but_not_a_quoted_one() -> None:
     assert normalize("RT @city_hall: Roads are open") == "Roads are open"
-    assert normalize("wow RT @a: Roads are open") == "wow RT @a: Roads are open"
+    assert normalize("wow RT @mayor: Roads are open") == "wow RT @mayor: Roads are open"
 
 
 def test_urls_are_removed_and_their_trailing_exclamation_kept() -> None:
@@ -70,8 +70,9 @@ def test_split_punctuation_recovers_the_score(scorer: Scorer) -> None:
     with_dot = scorer.score("The food was ok.", None)
     without = scorer.score("The food was ok", None)
     assert with_dot is not None
-    assert with_dot == without
-    assert with_dot.compound > 0.05
+    assert without is not None
+    # The split-off "." counts as one more neutral token, so only compound is equal.
+    assert with_dot.compound == without.compound > 0.05
 
 
 def test_hostile_emoji_post_is_capped_to_the_budget() -> None:

@@ -59,13 +59,14 @@ def test_usable_from_a_cli_main_process(tmp_path: Path) -> None:
     script.write_text(
         textwrap.dedent(
             """
-            from jobs.sentiment import ParallelScorer
+            from jobs.sentiment import ParallelScorer, Scorer
 
             def main() -> None:
                 items = [(f"post {i} is great", None) for i in range(3000)]
                 with ParallelScorer(workers=2) as scorer:
                     scores = scorer.score_many(items)
-                    print(scorer.batches_sent_to_pool, sum(s.compound > 0 for s in scores))
+                    same = scores == Scorer().score_many(items)
+                    print(scorer.batches_sent_to_pool, len(scores), same)
 
             if __name__ == "__main__":
                 main()
@@ -76,7 +77,7 @@ def test_usable_from_a_cli_main_process(tmp_path: Path) -> None:
         [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1", "3000"]
+    assert done.stdout.split() == ["1", "3000", "True"]
 
 
 @pytest.mark.parametrize("workers", [1, None])

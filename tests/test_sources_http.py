@@ -81,7 +81,8 @@ def test_server_errors_back_off_exponentially_then_report_failing() -> None:
     with pytest.raises(SourceError) as caught:
         make_http(client, waits, policy=policy).request("GET", "https://api.example/x")
     assert caught.value.status == "failing"
-    assert "HTTP 500" in str(caught.value) and "4 tries" in str(caught.value)
+    assert "HTTP 500" in str(caught.value)
+    assert "4 tries" in str(caught.value)
     assert waits == [0.5, 1.0, 2.0]  # base * 2**n scaled by jitter 0 -> half
     assert len(seen) == 4
 
@@ -102,7 +103,8 @@ def test_a_wait_longer_than_the_cap_is_handed_back_without_sleeping() -> None:
     with pytest.raises(SourceError) as caught:
         make_http(client, waits).request("GET", "https://api.example/x")
     assert (caught.value.status, caught.value.retry_after) == ("rate_limited", 3600.0)
-    assert waits == [] and len(seen) == 1
+    assert waits == []
+    assert len(seen) == 1
 
 
 def test_timeouts_are_retried_then_reported() -> None:
@@ -126,7 +128,8 @@ def test_auth_errors_become_auth_failed_with_the_fix(code: int) -> None:
     with pytest.raises(SourceError) as caught:
         http.check(response, auth_hint="Set token=...")
     assert caught.value.status == "auth_failed"
-    assert "requires login" in str(caught.value) and "Set token=..." in str(caught.value)
+    assert "requires login" in str(caught.value)
+    assert "Set token=..." in str(caught.value)
 
 
 def test_truncated_json_is_a_bad_payload() -> None:

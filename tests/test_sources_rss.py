@@ -70,7 +70,8 @@ def test_rss_items_become_posts_oldest_first(server: FakeServer, client: httpx.C
     )
     assert emergency.external_id.startswith("CBMiWmh0")
     assert emergency.url == "https://news.example.com/articles/county-declares-emergency"
-    assert "\xa0" not in emergency.text and "&nbsp;" not in emergency.text
+    assert "\xa0" not in emergency.text
+    assert "&nbsp;" not in emergency.text
 
 
 def test_atom_entry_html_title_and_relative_link(server: FakeServer, client: httpx.Client) -> None:

@@ -27,14 +27,13 @@ class Matcher:
     def __init__(self, queries: dict[int, Query]) -> None:
         self.queries = dict(queries)
         self._tests: dict[int, Predicate] = {}
-        self._exact: dict[str, list[int]] = {}
-        self._check: dict[str, list[int]] = {}
+        # key -> (topics that match whenever the key is present, topics to evaluate then)
+        self._entries: dict[str, tuple[list[int], list[int]]] = {}
         self._prefixes: dict[str, set[str]] = {}
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._always: list[int] = []
         for topic_id, query in self.queries.items():
             self._file(topic_id, query)
-        self._keys = frozenset(self._exact).union(self._check)
 
     def _file(self, topic_id: int, query: Query) -> None:
         self._tests[topic_id] = query.test
@@ -42,9 +41,9 @@ class Matcher:
         if found is None:
             self._always.append(topic_id)
             return
-        index = self._exact if found.exact else self._check
         for key in found.keys:
-            index.setdefault(key, []).append(topic_id)
+            exact, check = self._entries.setdefault(key, ([], []))
+            (exact if found.exact else check).append(topic_id)
             if key[0] == PREFIX_MARK:
                 prefix = key[1:]
                 head = prefix[: _HEAD + (prefix[0] in "#@")]
@@ -56,15 +55,17 @@ class Matcher:
     def match(self, doc: Document | AnalyzedPost) -> list[int]:
         """Sorted ids of the topics whose query matches the post."""
         post = doc if isinstance(doc, AnalyzedPost) else analyze(doc)
+        # The set intersection runs in C over the post's few keys, whatever the topic count.
+        hits = self._probe_keys(post) & self._entries.keys()
+        if not hits and not self._always:
+            return []
         matched: set[int] = set()
         to_check: set[int] = set(self._always)
-        exact, check = self._exact, self._check
-        # The set intersection runs in C over the post's few keys, whatever the topic count.
-        for key in self._probe_keys(post) & self._keys:
-            if key in exact:
-                matched.update(exact[key])
-            if key in check:
-                to_check.update(check[key])
+        entries = self._entries
+        for key in hits:
+            exact, check = entries[key]
+            matched.update(exact)
+            to_check.update(check)
         if to_check:
             tests = self._tests
             matched.update(topic_id for topic_id in to_check - matched if tests[topic_id](post))

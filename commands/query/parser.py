@@ -23,7 +23,10 @@ _STARTS_OPERAND = frozenset({Tok.TERM, Tok.PHRASE, Tok.FIELD, Tok.LPAREN, Tok.NO
 def parse_tree(query: str) -> Node:
     """The syntax tree of `query`; raises QueryError naming the first problem found."""
     if len(query) > MAX_LENGTH:
-        raise QueryError(f"Query is too long: the limit is {MAX_LENGTH} characters", MAX_LENGTH)
+        message = (
+            f"Query is too long at position {MAX_LENGTH}: the limit is {MAX_LENGTH} characters"
+        )
+        raise QueryError(message, MAX_LENGTH)
     if not query.strip():
         raise QueryError("Empty query at position 0: write at least one word", 0)
     return _Parser(lex(query)).parse()

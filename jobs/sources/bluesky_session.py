@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from jobs.sources.common import as_dict, as_str
-from jobs.sources.http import Http, server_message
+from jobs.sources.http import TOKENS, Credentials, Http, server_message
 
 LOGIN_HINT = (
     "Bluesky rejected the handle or app password: create an app password under "
@@ -24,9 +24,12 @@ class BlueskySession:
         self.service = service.rstrip("/")
         self.handle = handle
         self._password = app_password
-        self._access: str | None = None
-        self._refresh: str | None = None
-        http.add_secret(app_password)
+        self._key = TOKENS.key("bluesky", self.service, handle, app_password)
+        cached = TOKENS.get(self._key)
+        self._access = cached.access if cached else None
+        self._refresh = cached.refresh if cached else None
+        for secret in (app_password, self._access, self._refresh):
+            http.add_secret(secret)
 
     def get(self, method: str, params: Any, *, auth_hint: str) -> Any:
         """Call an XRPC query; on an expired or revoked session renew it and retry once."""
@@ -65,6 +68,7 @@ class BlueskySession:
                 self._store(self.http.json(response))
                 return
         self._access = self._refresh = None
+        TOKENS.put(self._key, None)
         self._login()
 
     def _store(self, session: Any) -> None:
@@ -73,6 +77,7 @@ class BlueskySession:
         if access is None:
             raise self.http.error("session response has no accessJwt", "bad_payload")
         self._access, self._refresh = access, refresh
+        TOKENS.put(self._key, Credentials(access, refresh))
         self.http.add_secret(access)
         self.http.add_secret(refresh)
 

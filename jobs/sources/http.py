@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -31,6 +34,43 @@ class RetryPolicy:
     # A longer server-requested wait is handed back to the scheduler instead of blocking a scan.
     max_wait: float = 120.0
     timeout: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    access: str
+    refresh: str | None = None
+    expires_at: float = math.inf  # time.monotonic() deadline
+
+
+class TokenStore:
+    """Process memory of short-lived tokens, shared by rebuilt sources and never persisted.
+
+    Scans build a fresh source each time; without this each scan would log in again, and
+    Bluesky allows only a few hundred createSession calls per account per day.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokens: dict[str, Credentials] = {}
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def get(self, key: str) -> Credentials | None:
+        with self._lock:
+            return self._tokens.get(key)
+
+    def put(self, key: str, credentials: Credentials | None) -> None:
+        with self._lock:
+            if credentials is None:
+                self._tokens.pop(key, None)
+            else:
+                self._tokens[key] = credentials
+
+
+TOKENS = TokenStore()
 
 
 def utc_now() -> datetime:
@@ -99,6 +139,7 @@ class Http:
     ) -> httpx.Response:
         """Send with retries on 429, 5xx and network errors; return any other response."""
         merged = {"User-Agent": self.user_agent, "Accept": "application/json", **(headers or {})}
+        kwargs.setdefault("follow_redirects", True)  # feeds move (http -> https, new paths)
         for attempt in range(self.policy.attempts):
             wait: float | None = None
             try:

@@ -22,7 +22,16 @@ from jobs.sources.common import (
     unique,
     urls_in_text,
 )
-from jobs.sources.http import USER_AGENT, Clock, Http, RetryPolicy, Sleep, utc_now
+from jobs.sources.http import (
+    TOKENS,
+    USER_AGENT,
+    Clock,
+    Credentials,
+    Http,
+    RetryPolicy,
+    Sleep,
+    utc_now,
+)
 from jobs.sources.markup import tidy_text
 
 PAGE_SIZE = 100
@@ -70,8 +79,9 @@ class RedditSource:
             user_agent=settings.get("user_agent") or f"{USER_AGENT} reddit-listener",
         )
         self._monotonic = monotonic
-        self._token: str | None = None
-        self._token_expires = 0.0
+        self._token_key = TOKENS.key(
+            "reddit", self.base_url, self.client_id or "", self.client_secret or ""
+        )
 
     def fetch(self, cursor: str | None) -> FetchResult:
         # Walking back with `after` rather than forward with `before` because a deleted
@@ -112,7 +122,7 @@ class RedditSource:
             return self.http.json(self.http.check(response, auth_hint=ANONYMOUS_HINT))
         response = self._oauth_get(path, params)
         if response.status_code == 401:  # token revoked or expired early: fetch a new one once
-            self._token = None
+            TOKENS.put(self._token_key, None)
             response = self._oauth_get(path, params)
         return self.http.json(self.http.check(response, auth_hint=OAUTH_HINT))
 
@@ -121,8 +131,10 @@ class RedditSource:
         return self.http.request("GET", f"{self.oauth_url}{path}", params=params, headers=headers)
 
     def _access_token(self) -> str:
-        if self._token and self._monotonic() < self._token_expires:
-            return self._token
+        cached = TOKENS.get(self._token_key)
+        if cached and self._monotonic() < cached.expires_at:
+            self.http.add_secret(cached.access)
+            return cached.access
         response = self.http.request(
             "POST",
             f"{self.base_url}/api/v1/access_token",
@@ -137,7 +149,8 @@ class RedditSource:
             )
         self.http.add_secret(token)
         lifetime = as_count(body.get("expires_in")) or 3600
-        self._token, self._token_expires = token, self._monotonic() + max(lifetime - 60, 30)
+        expires_at = self._monotonic() + max(lifetime - 60, 30)
+        TOKENS.put(self._token_key, Credentials(token, expires_at=expires_at))
         return token
 
 

@@ -15,6 +15,7 @@ import httpx
 
 from jobs.sources.base import FetchResult, RawPost, SourceError
 from jobs.sources.common import (
+    as_list,
     as_str,
     dump_cursor,
     iso,
@@ -68,7 +69,7 @@ class RssSource:
             )
         except SourceError as exc:
             raise self.http.error(str(exc), exc.status) from None
-        seen = {item for item in state.get("seen", []) if isinstance(item, str)}
+        seen = {item for item in as_list(state.get("seen")) if isinstance(item, str)}
         newest = parse_time(state.get("newest"))
         # If the id list was capped, an unseen entry older than the newest one was probably dropped
         # from the list rather than new.

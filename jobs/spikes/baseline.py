@@ -1,4 +1,4 @@
-"""Expected volume for a bucket: a robust level plus hour-of-day and weekday rhythm, in log space."""
+"""Expected volume of a bucket: robust level plus hour-of-day and weekday rhythm, in log space."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _MIN_EXCESS_SCALE = 0.1
 
 
 def _alpha(halflife: float) -> float:
-    return 1.0 - 0.5 ** (1.0 / halflife)
+    return 1.0 - math.pow(0.5, 1.0 / halflife)
 
 
 @dataclass(slots=True)
@@ -60,10 +60,8 @@ class SeasonalBaseline:
         limit = _CLIP_SCALES * self.scale(ts)
         residual = max(-limit, min(limit, self.residual(ts, value)))
         self.seen += 1
-        level_rate = max(1.0 / self.seen, _alpha(self.level_halflife_days * self.buckets_per_day))
-        self.excess_variance += level_rate * (
-            residual * residual - counting - self.excess_variance
-        )
+        level_rate = self.level_rate()
+        self.excess_variance += level_rate * (residual * residual - counting - self.excess_variance)
         self.level += level_rate * residual
         # An hour slot is fed buckets_per_day/24 times a day and a weekday slot
         # buckets_per_day times a week; both half-lives count occurrences of the
@@ -75,6 +73,10 @@ class SeasonalBaseline:
         self.weekday_seen[weekday] += 1
         weekday_rate = _alpha(self.season_halflife_days * self.buckets_per_day)
         self.weekday[weekday] += max(1.0 / self.weekday_seen[weekday], weekday_rate) * residual
+
+    def level_rate(self) -> float:
+        """Weight of the newest bucket in level and spread: a running mean at first."""
+        return max(1.0 / max(self.seen, 1), _alpha(self.level_halflife_days * self.buckets_per_day))
 
     def to_state(self) -> dict[str, Any]:
         return {

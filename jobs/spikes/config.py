@@ -9,8 +9,8 @@ Sensitivity = Literal["low", "normal", "high"]
 SENSITIVITIES: tuple[Sensitivity, ...] = ("low", "normal", "high")
 
 # How unusual a bucket must be (robust z in log space) and how many times the
-# expected volume it must reach; both must hold so that a noisy quiet topic and
-# a busy steady topic each need a surge that a person would call a surge.
+# expected volume it must reach; both must hold, so that a noisy quiet topic and
+# a steady busy topic each need what a person would call a surge.
 _THRESHOLDS: dict[Sensitivity, tuple[float, float]] = {
     "low": (6.0, 3.0),
     "normal": (4.5, 2.0),
@@ -20,25 +20,34 @@ _THRESHOLDS: dict[Sensitivity, tuple[float, float]] = {
 
 @dataclass(frozen=True, slots=True)
 class DetectorConfig:
-    """Settings of the volume detector; `for_sensitivity` builds the shipped presets."""
+    """Settings of the volume detector; `for_sensitivity` builds the shipped presets.
+
+    The defaults are the production ones and the ones benchmarked on NAB (see
+    bench/nab.py for how they were chosen).
+    """
 
     sensitivity: Sensitivity = "normal"
     z_threshold: float = 4.5
     min_ratio: float = 2.0
+    # Below this many posts in a bucket nothing alerts, however unusual.
     min_volume: float = 10.0
     warmup_buckets: int = 144
+    # The alert stays open (updates, no new message) until this long after the
+    # last anomalous bucket: one alert per surge, at most one a day per topic.
+    cooldown_minutes: int = 24 * 60
+    # A single-bucket surge must be confirmed by the next bucket.
     confirm_buckets: int = 2
-    confirm_score: float = 0.5
-    recent_rate: float = 0.0
-    memory_halflife_days: float = 0.0
-    memory_factor: float = 1.0
-    cooldown_minutes: int = 12 * 60
+    # Weight of the newest bucket in the sustained-surge average (half-life
+    # ~7 buckets: about the last half hour at 5-minute buckets).
+    recent_rate: float = 0.1
     bucket_minutes: int = 5
     level_halflife_days: float = 1.0
     season_halflife_days: float = 7.0
 
     @classmethod
-    def for_sensitivity(cls, sensitivity: Sensitivity = "normal", **overrides: Any) -> DetectorConfig:
+    def for_sensitivity(
+        cls, sensitivity: Sensitivity = "normal", **overrides: Any
+    ) -> DetectorConfig:
         if sensitivity not in _THRESHOLDS:
             raise ValueError(f"unknown sensitivity {sensitivity!r}; use one of {SENSITIVITIES}")
         z_threshold, min_ratio = _THRESHOLDS[sensitivity]

@@ -33,14 +33,18 @@ class Verdict:
     reason: str
 
 
+def both_tests_score(first: float, first_bar: float, second: float, second_bar: float) -> float:
+    """0..1, reaching 0.5 exactly when both positive measures reach their bars."""
+    if first <= 0.0 or second <= 0.0:
+        return 0.0
+    return min(first / (first + first_bar), second / (second + second_bar))
+
+
 def anomaly_score(zscore: float, z_threshold: float, ratio: float, min_ratio: float) -> float:
     """0..1, reaching 0.5 exactly when both the z and the ratio threshold are met."""
-    if zscore <= 0.0 or ratio <= 1.0:
+    if ratio <= 1.0:
         return 0.0
-    by_z = zscore / (zscore + z_threshold)
-    log_ratio = math.log(ratio)
-    by_ratio = log_ratio / (log_ratio + math.log(min_ratio))
-    return min(by_z, by_ratio)
+    return both_tests_score(zscore, z_threshold, math.log(ratio), math.log(min_ratio))
 
 
 def severity_for(score: float) -> Severity | None:

@@ -96,6 +96,8 @@ def read_t26(path: Path) -> Iterator[T26Row]:
         raise InputFormatError(f"{path}: not UTF-8 text ({error.reason})") from error
     except csv.Error as error:
         raise InputFormatError(f"{path}: malformed CSV ({error})") from error
+    except OSError as error:
+        raise InputFormatError(f"{path}: cannot read ({error.strerror})") from error
 
 
 def _parse_row(row: list[str], columns: dict[str, int], where: str) -> T26Row:

@@ -54,7 +54,8 @@ def assess_help(text: str) -> HelpAssessment:
     if classification.category in NOT_ROUTED_TYPES and not (asks or request):
         reasons.insert(0, f"{classification.category} without a question or request")
         return HelpAssessment(False, needs, classification, reasons)
-    voice = "asks a question" if asks else f'says "{(request or first_person).group(0)}"'  # type: ignore[union-attr]
+    evidence = request or first_person
+    voice = "asks a question" if asks or evidence is None else f'says "{evidence.group(0)}"'
     reasons.insert(0, f"resident voice: {voice}")
     return HelpAssessment(True, needs, classification, reasons)
 

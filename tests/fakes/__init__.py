@@ -1,1 +1,1 @@
-"""Fakes for the edges tests cannot cross: the Slack Web API and response URLs."""
+"""Fakes for the edges tests cannot cross: Slack Web API, response URLs, social sources."""

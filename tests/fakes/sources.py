@@ -95,8 +95,8 @@ class FakeServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            do_GET = _serve
-            do_POST = _serve
+            do_GET = _serve  # noqa: N815 - http.server looks handlers up by this exact name
+            do_POST = _serve  # noqa: N815
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -171,7 +171,10 @@ def serve_bluesky(server: FakeServer, state: BlueskyState) -> None:
     def create_session(request: Seen) -> Reply:
         body = json.loads(request.body)
         if body.get("password") != state.password:
-            return Reply(401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+            return Reply(
+                401,
+                {"error": "AuthenticationRequired", "message": "Invalid identifier or password"},
+            )
         return issue()
 
     def refresh_session(request: Seen) -> Reply:
@@ -190,7 +193,7 @@ def serve_bluesky(server: FakeServer, state: BlueskyState) -> None:
         return Reply(401, {"error": "AuthMissing", "message": "Authentication Required"})
 
     def sort_at(post: dict[str, Any]) -> str:
-        return min(post["record"]["createdAt"], post["indexedAt"])
+        return str(min(post["record"]["createdAt"], post["indexedAt"]))
 
     def search_posts(request: Seen) -> Reply:
         denied = authorized(request)

@@ -1,0 +1,1 @@
+"""Earshot in Slack: the Bolt app, its transports (Socket Mode, HTTP) and the Slack poster."""

@@ -1,0 +1,123 @@
+"""The Bolt app: slash commands from the registry, App Home, lifecycle events, actions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.context.respond import Respond
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+
+from bot.runtime import Runtime
+from bot.slack.actions import register_actions
+from bot.slack.admins import AdminCheck
+from bot.slack.clients import web_client
+from bot.slack.context import request_ctx
+from bot.slack.deliver import deliver
+from bot.slack.failures import report_failure
+from bot.slack.home import register_home
+from bot.slack.oauth import oauth_enabled, oauth_settings
+from commands.registry import COMMANDS, dispatch
+
+log = logging.getLogger(__name__)
+
+WORKING = "Working on it…"
+# Charts take a moment; the other commands answer fast enough to need no placeholder.
+SLOW_COMMANDS = frozenset({"/sentiment", "/reach"})
+# Only configuration lives under /earshot; /sentiment and /reach never need the lookup.
+ADMIN_CHECKED_COMMANDS = frozenset({"/earshot"})
+
+CommandListener = Callable[..., None]
+
+
+def build_app(
+    runtime: Runtime,
+    *,
+    client: WebClient | None = None,
+    process_before_response: bool = False,
+    oauth: OAuthSettings | None = None,
+    admins: AdminCheck | None = None,
+) -> App:
+    """The app for every transport. OAuth mode when `oauth` is given or SLACK_CLIENT_ID and
+    SLACK_CLIENT_SECRET are set; otherwise the single SLACK_BOT_TOKEN workspace."""
+    settings = runtime.settings
+    if oauth is None and oauth_enabled(settings):
+        oauth = oauth_settings(settings, runtime.engine)
+    if client is None:
+        # Bolt copies this client's base_url and retry handlers into every per-request
+        # client, so SLACK_API_URL reaches each call, OAuth installs included.
+        client = web_client(settings, None if oauth else settings.slack_bot_token)
+    app = App(
+        name="earshot",
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        process_before_response=process_before_response,
+        oauth_settings=oauth,
+    )
+    app.middleware(drop_event_retries)
+    checker = admins or AdminCheck(settings.admin_users)
+    for name in COMMANDS:
+        app.command(name)(command_listener(runtime, checker, name))
+    register_home(app, runtime)
+    register_lifecycle(app, oauth=oauth is not None)
+    register_actions(app, runtime)
+    return app
+
+
+def drop_event_retries(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Slack re-sends an event it thinks we missed; the first delivery is already handled
+    (listeners keep running after the ack), so a retry would only do the work twice."""
+    if req.headers.get("x-slack-retry-num"):
+        return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+    return next()
+
+
+def command_listener(runtime: Runtime, admins: AdminCheck, name: str) -> CommandListener:
+    def listener(
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        if name in SLOW_COMMANDS:
+            ack(text=WORKING, response_type="ephemeral")
+        else:
+            ack()
+        try:
+            ctx = request_ctx(
+                runtime,
+                admins,
+                client,
+                context,
+                body,
+                user_id=body.get("user_id"),
+                channel_id=body.get("channel_id"),
+                check_admin=name in ADMIN_CHECKED_COMMANDS,
+            )
+            reply = dispatch(name, str(body.get("text") or ""), ctx)
+            deliver(reply, client=client, respond=respond, channel_id=ctx.channel_id)
+        except Exception:
+            respond(response_type="ephemeral", text=report_failure(name))
+
+    return listener
+
+
+def register_lifecycle(app: App, *, oauth: bool) -> None:
+    if oauth:
+        # Deletes the workspace's tokens from the installation store.
+        app.enable_token_revocation_listeners()
+        return
+
+    def note_uninstall(event: dict[str, Any], context: BoltContext) -> None:
+        log.warning(
+            "Slack says %s for team %s: the bot token no longer works; reinstall to resume",
+            event.get("type"),
+            context.team_id,
+        )
+
+    app.event("app_uninstalled")(note_uninstall)
+    app.event("tokens_revoked")(note_uninstall)

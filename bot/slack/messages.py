@@ -1,0 +1,64 @@
+"""Posting a Reply with the Web API: blocks plus text fallback, then the chart as a PNG file."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from commands import blocks as bk
+from commands.charts import Chart
+from commands.context import Reply
+
+ALT_TXT_MAX = 1000  # files.getUploadURLExternal rejects longer alt text
+TEXT_MAX = 3000  # beyond this Slack truncates the notification text anyway
+NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slack_error(exc: SlackApiError) -> str:
+    """The `error` code of a failed call ("ratelimited", "not_in_channel", ...)."""
+    data = exc.response.data if isinstance(exc.response.data, dict) else {}
+    return str(data.get("error") or "")
+
+
+def is_rate_limited(exc: SlackApiError) -> bool:
+    return exc.response.status_code == 429 or slack_error(exc) == "ratelimited"
+
+
+def message_args(reply: Reply) -> dict[str, Any]:
+    """chat.postMessage / chat.update / response_url fields for a reply."""
+    args: dict[str, Any] = {"text": bk.truncate(reply.text, TEXT_MAX)}
+    if reply.blocks:
+        args["blocks"] = bk.limit_blocks(reply.blocks)
+    return args
+
+
+def post_message(
+    client: WebClient, channel: str, reply: Reply, *, thread_ts: str | None = None
+) -> str:
+    answer = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message_args(reply))
+    return str(answer["ts"])
+
+
+def chart_filename(chart: Chart) -> str:
+    slug = _NOT_SLUG.sub("-", chart.title.lower()).strip("-")[:60]
+    return f"{slug or 'chart'}.png"
+
+
+def upload_chart(client: WebClient, channel: str, chart: Chart, *, thread_ts: str) -> None:
+    """Share the chart in the thread of the message it illustrates.
+
+    A thread reply rather than a second top-level post: the numbers stay first in the
+    channel, and a digest with several charts does not flood it.
+    """
+    client.files_upload_v2(
+        channel=channel,
+        file=chart.png,
+        filename=chart_filename(chart),
+        title=bk.truncate(chart.title, 250),
+        alt_txt=bk.truncate(chart.alt_text, ALT_TXT_MAX),
+        thread_ts=thread_ts,
+    )

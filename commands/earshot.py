@@ -1,0 +1,67 @@
+"""/earshot help | topics | sources | posts <topic>: configuration and browsing from Slack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from commands import blocks as bk
+from commands import digest_settings, sources, topics
+from commands.context import Ctx, Reply, UsageError
+from commands.period import parse_period
+from commands.target import resolve, split_period, top_posts
+
+HELP = """*Earshot* listens to public posts about your agency and brings what matters here.
+• `/sentiment <topic or query> [24h|7d|30d]`: volume and sentiment with a chart
+• `/reach <campaign> [7d|30d]`: posts, authors, potential audience (upper bound), engagement
+• `/earshot topics [list|add NAME "QUERY" [--kind campaign] [--channel #c]|remove NAME|\
+preview QUERY]`
+• `/earshot sources [list|add KIND NAME key=value …|test NAME|remove NAME]`
+• `/earshot posts <topic> [24h]`: the most engaging recent posts
+• `/earshot digest [now|show|off|schedule 09:00 [America/Edmonton] [daily|weekly mon] \
+[topics a,b]]`
+• `/earshot help`: this message
+Queries: `flood` (word or #flood), `flood*` (prefix), `#abflood`, `@cityofx`, `"boil water"`, \
+`a OR b`, `-word`, `NOT word`, `(a OR b) c`, `water NEAR/3 boil`, `lang:en`, `source:reddit`, \
+`site:cbc.ca`, `author:@name`."""
+
+Handler = Callable[[str, Ctx], Reply]
+
+
+def help_reply(_: str, ctx: Ctx) -> Reply:
+    return Reply(text=HELP, blocks=[bk.section(HELP)], ephemeral=True)
+
+
+def posts(args: str, ctx: Ctx) -> Reply:
+    target_text, period_text = split_period(args)
+    if not target_text:
+        raise UsageError("Usage: `/earshot posts <topic> [24h|7d]`.")
+    target = resolve(ctx, target_text)
+    period = parse_period(period_text, ctx.now, ctx.timezone, default="24h")
+    found = top_posts(ctx, target, period, "engagement", limit=10)
+    if not found:
+        return Reply(text=f"No posts for {target.name} in the {period.label}.", ephemeral=True)
+    lines = [
+        f"• {bk.quote_post(p.text, p.url)} _({p.source}, {p.engagement} interactions)_"
+        for p in found
+    ]
+    text = f"*{bk.escape_mrkdwn(target.name)}*, {period.label}, most engaging:\n" + "\n".join(lines)
+    return Reply(text=text, blocks=[bk.section(bk.truncate_mrkdwn(text, 3000))], ephemeral=True)
+
+
+SUBCOMMANDS: dict[str, Handler] = {
+    "help": help_reply,
+    "topics": topics.run,
+    "topic": topics.run,
+    "sources": sources.run,
+    "source": sources.run,
+    "posts": posts,
+    "digest": digest_settings.run,
+}
+
+
+def run(text: str, ctx: Ctx) -> Reply:
+    word, _, rest = text.strip().partition(" ")
+    handler = SUBCOMMANDS.get(word.lower() or "help")
+    if handler is None:
+        raise UsageError(f"Unknown subcommand {word!r}. Try `/earshot help`.")
+    return handler(rest.strip(), ctx)

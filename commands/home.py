@@ -1,0 +1,118 @@
+"""The App Home tab: topics and campaigns, source health, latest alerts, digest schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, col, select
+
+from commands import blocks as bk
+from commands.context import Ctx
+from commands.sources import STATUS_ICON
+from storage.models import Alert, DigestSchedule
+from storage.sources import Sources
+from storage.topics import Topics
+
+VIEW_BLOCKS_MAX = 100
+RECENT_ALERTS = 5
+INTRO = (
+    "Earshot listens to public posts about your agency. Ask it anything with "
+    "`/sentiment <topic>`, `/reach <campaign>`, or see everything with `/earshot help`."
+)
+
+
+def home_view(ctx: Ctx) -> dict[str, Any]:
+    """A Home tab view (at most 100 blocks, each within Block Kit limits)."""
+    blocks: list[bk.Block] = [bk.header("Earshot"), bk.section(INTRO)]
+    for title, lines, empty in (
+        ("Topics and campaigns", topic_lines(ctx), "No topics yet: `/earshot topics add`."),
+        ("Sources", source_lines(ctx), "No sources yet: `/earshot sources add`."),
+        ("Latest alerts", alert_lines(ctx), "No alerts so far."),
+        ("Digests", digest_lines(ctx), "No digests scheduled."),
+    ):
+        blocks += [bk.divider(), bk.header(title), *_sections(lines or [empty])]
+    return {"type": "home", "blocks": bk.limit_blocks(blocks, VIEW_BLOCKS_MAX)}
+
+
+def topic_lines(ctx: Ctx) -> list[str]:
+    return [
+        f"• *{bk.escape_mrkdwn(t.name)}* ({t.kind}"
+        + (f", alerts to <#{t.channel}>" if t.channel else "")
+        + f"): `{bk.escape_mrkdwn(bk.truncate(t.query, 200))}`"
+        for t in Topics(ctx.engine).all(ctx.team_id)
+    ]
+
+
+def source_lines(ctx: Ctx) -> list[str]:
+    lines = []
+    for row in Sources(ctx.engine).all(ctx.team_id):
+        icon = STATUS_ICON.get(row.status, ":red_circle:") if row.enabled else ":black_circle:"
+        state = row.status.replace("_", " ") if row.enabled else "disabled"
+        seen = _when(row.last_success_at, ctx) if row.last_success_at else "never"
+        problem = f"; {bk.escape_mrkdwn(row.last_error)}" if row.last_error and row.enabled else ""
+        lines.append(
+            f"{icon} *{bk.escape_mrkdwn(row.name)}* ({row.kind}) {state}; "
+            f"last success {seen}{bk.truncate(problem, 200)}"
+        )
+    return lines
+
+
+def alert_lines(ctx: Ctx) -> list[str]:
+    with Session(ctx.engine) as session:
+        stmt = (
+            select(Alert)
+            .where(Alert.team_id == ctx.team_id)
+            .order_by(col(Alert.created_at).desc(), col(Alert.id).desc())
+            .limit(RECENT_ALERTS)
+        )
+        alerts = list(session.exec(stmt))
+    return [
+        f":rotating_light: *{bk.escape_mrkdwn(a.topic_name)}* {a.metric} spike ({a.severity}), "
+        f"{a.status}, {_when(a.created_at, ctx)}"
+        + (f", acknowledged by <@{a.acked_by}>" if a.acked_by else "")
+        for a in alerts
+    ]
+
+
+def digest_lines(ctx: Ctx) -> list[str]:
+    with Session(ctx.engine) as session:
+        stmt = (
+            select(DigestSchedule)
+            .where(DigestSchedule.team_id == ctx.team_id)
+            .order_by(col(DigestSchedule.channel))
+        )
+        schedules = list(session.exec(stmt))
+    days = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+    return [
+        f"• <#{s.channel}> "
+        + (f"{days[s.weekday % 7]}" if s.frequency == "weekly" else "daily")
+        + f" at {s.local_time} ({s.timezone}): "
+        + (", ".join(bk.escape_mrkdwn(t) for t in s.topics) or "all topics")
+        for s in schedules
+    ]
+
+
+def _when(moment: datetime, ctx: Ctx) -> str:
+    try:
+        zone = ZoneInfo(ctx.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _sections(lines: Iterable[str]) -> list[bk.Block]:
+    """Lines packed into as few sections as the 3000-character limit allows."""
+    out: list[bk.Block] = []
+    chunk = ""
+    for line in lines:
+        line = bk.truncate_mrkdwn(line, bk.SECTION_TEXT_MAX)
+        if chunk and len(chunk) + 1 + len(line) > bk.SECTION_TEXT_MAX:
+            out.append(bk.section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        out.append(bk.section(chunk))
+    return out
