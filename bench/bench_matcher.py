@@ -78,9 +78,9 @@ def make_topics(count: int, plain: list[str], hashtags: list[str], seed: int = 1
 
 
 def seconds_to_match(matcher: Matcher, docs: list[Document]) -> tuple[float, int]:
-    start = time.perf_counter()
+    start = time.process_time()
     hits = sum(len(matcher.match(doc)) for doc in docs)
-    return time.perf_counter() - start, hits
+    return time.process_time() - start, hits
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from jobs.sources.registry import build_source, secret_settings, validate_settin
 from storage.engine import make_engine
 from storage.migrations import upgrade
 from storage.models import SourceRow
+from storage.workspaces import Workspaces
 
 
 def utcnow() -> datetime:
@@ -90,3 +91,9 @@ class Runtime:
         newest = max((p.created_at for p in result.posts), default=None)
         when = f", newest {newest:%Y-%m-%d %H:%M} UTC" if newest else ""
         return True, f"reachable, {len(result.posts)} posts on the first page{when}"
+
+
+def job_ctx(runtime: Runtime, team_id: str, now: datetime) -> Ctx:
+    """A context for scheduled work: no user, the workspace's timezone."""
+    workspace = Workspaces(runtime.engine).get(team_id)
+    return runtime.ctx(team_id, now=now, timezone=workspace.timezone if workspace else "UTC")

@@ -19,6 +19,7 @@ from commands.chart_text import as_utc, bucket_step, fit
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.0, 100
 MAX_TOPIC_LINES = 8
+DENSE_BUCKETS = 120
 # Okabe-Ito colours stay distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, YELLOW, GREY = "#0072B2", "#D55E00", "#F0E442", "#555555"
 TOPIC_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -78,7 +79,18 @@ def _bars(axes: Axes, buckets: Sequence[datetime], counts: Sequence[int]) -> lis
     """Posts as bars spanning each bucket; returns the bucket centres for lines drawn on top."""
     width = bucket_step(buckets) / timedelta(days=1)
     starts = [_days(b) for b in buckets]
-    axes.bar(starts, counts, width=width * 0.85, align="edge", color=BLUE, label="Posts", zorder=2)
+    if len(starts) <= DENSE_BUCKETS:
+        axes.bar(starts, counts, width=width * 0.85, align="edge", color=BLUE, label="Posts")
+    else:
+        # One stairs artist instead of hundreds of rectangles: same picture, far faster.
+        edges, heights = [starts[0]], []
+        for start, count in sorted(zip(starts, counts, strict=True)):
+            if start > edges[-1]:
+                edges.append(start)
+                heights.append(0)
+            edges.append(start + width)
+            heights.append(count)
+        axes.stairs(heights, edges, fill=True, color=BLUE, label="Posts")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(bottom=0)
     axes.set_xlim(min(starts), max(starts) + width)
@@ -117,7 +129,10 @@ def volume_sentiment_chart(
         axes.axvspan(start, end, color=YELLOW, alpha=0.45, label="Alert window", zorder=1)
     sentiment = axes.twinx()
     values = [math.nan if value is None else value for value in mean_compound]
-    sentiment.plot(centres, values, color=ORANGE, marker="o", markersize=3, label="Mean sentiment")
+    marker = "o" if len(centres) <= DENSE_BUCKETS else ""
+    sentiment.plot(
+        centres, values, color=ORANGE, marker=marker, markersize=3, label="Mean sentiment"
+    )
     sentiment.axhline(0, color=GREY, linewidth=0.8, linestyle="--")
     sentiment.set_ylim(-1, 1)
     sentiment.set_ylabel("Mean sentiment (−1 to +1)")

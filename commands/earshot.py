@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from commands import alerts, digest_settings, sources, topics
 from commands import blocks as bk
-from commands import digest_settings, sources, topics
 from commands.context import Ctx, Reply, UsageError
 from commands.period import parse_period
 from commands.target import resolve, split_period, top_posts
@@ -19,6 +19,7 @@ preview QUERY]`
 • `/earshot posts <topic> [24h]`: the most engaging recent posts
 • `/earshot digest [now|show|off|schedule 09:00 [America/Edmonton] [daily|weekly mon] \
 [topics a,b]]`
+• `/earshot alerts [list|mute TOPIC 1h|unmute TOPIC|sensitivity TOPIC low|normal|high]`
 • `/earshot help`: this message
 Queries: `flood` (word or #flood), `flood*` (prefix), `#abflood`, `@cityofx`, `"boil water"`, \
 `a OR b`, `-word`, `NOT word`, `(a OR b) c`, `water NEAR/3 boil`, `lang:en`, `source:reddit`, \
@@ -56,6 +57,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "source": sources.run,
     "posts": posts,
     "digest": digest_settings.run,
+    "alerts": alerts.run,
 }
 
 

@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, col, select
-
 from commands import blocks as bk
+from commands.alerts import SEVERITY_ICON
 from commands.context import Ctx
+from commands.digest_settings import describe
 from commands.sources import STATUS_ICON
-from storage.models import Alert, DigestSchedule
+from storage.alerts import Alerts
+from storage.schedules import Schedules
 from storage.sources import Sources
 from storage.topics import Topics
 
@@ -61,38 +62,17 @@ def source_lines(ctx: Ctx) -> list[str]:
 
 
 def alert_lines(ctx: Ctx) -> list[str]:
-    with Session(ctx.engine) as session:
-        stmt = (
-            select(Alert)
-            .where(Alert.team_id == ctx.team_id)
-            .order_by(col(Alert.created_at).desc(), col(Alert.id).desc())
-            .limit(RECENT_ALERTS)
-        )
-        alerts = list(session.exec(stmt))
     return [
-        f":rotating_light: *{bk.escape_mrkdwn(a.topic_name)}* {a.metric} spike ({a.severity}), "
-        f"{a.status}, {_when(a.created_at, ctx)}"
+        f"{SEVERITY_ICON.get(a.severity, ':warning:')} *{bk.escape_mrkdwn(a.topic_name)}* "
+        f"{'negative sentiment surge' if a.metric == 'negative' else 'volume spike'} "
+        f"({a.severity}), {a.status}, {_when(a.created_at, ctx)}"
         + (f", acknowledged by <@{a.acked_by}>" if a.acked_by else "")
-        for a in alerts
+        for a in Alerts(ctx.engine).recent(ctx.team_id, limit=RECENT_ALERTS)
     ]
 
 
 def digest_lines(ctx: Ctx) -> list[str]:
-    with Session(ctx.engine) as session:
-        stmt = (
-            select(DigestSchedule)
-            .where(DigestSchedule.team_id == ctx.team_id)
-            .order_by(col(DigestSchedule.channel))
-        )
-        schedules = list(session.exec(stmt))
-    days = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
-    return [
-        f"• <#{s.channel}> "
-        + (f"{days[s.weekday % 7]}" if s.frequency == "weekly" else "daily")
-        + f" at {s.local_time} ({s.timezone}): "
-        + (", ".join(bk.escape_mrkdwn(t) for t in s.topics) or "all topics")
-        for s in schedules
-    ]
+    return [f"• {describe(s)}" for s in Schedules(ctx.engine).all(ctx.team_id)]
 
 
 def _when(moment: datetime, ctx: Ctx) -> str:

@@ -98,11 +98,12 @@ def scan_due(
     now: Callable[[], datetime],
     team_id: str | None = None,
     owner: str | None = None,
+    limit: int = 50,
 ) -> list[ScanOutcome]:
-    """Scan every due source (of one team, or all), each isolated from the others."""
-    rows = Sources(ingestor.engine).due(now())
-    return [
-        run_scan(ingestor, row, client, now=now, owner=owner)
-        for row in rows
-        if team_id is None or row.team_id == team_id
-    ]
+    """Lease due sources (of one team, or all) and scan each, isolated from the others.
+
+    Several workers can run this at once: each leases different sources.
+    """
+    owner = owner or worker_id()
+    rows = Sources(ingestor.engine).claim_due(owner, now(), LEASE_TTL, limit, team_id)
+    return [run_scan(ingestor, row, client, now=now, owner=owner) for row in rows]

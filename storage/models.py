@@ -179,6 +179,7 @@ class Workspace(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=200)
     timezone: str = Field(default="UTC", max_length=64)
     admin_group: str | None = Field(default=None, max_length=32)  # Slack user group id
+    alert_channel: str | None = Field(default=None, max_length=32)  # for topics without one
     escalation_group: str | None = Field(default=None, max_length=32)
     escalate_after_minutes: int = 30
     retention_days: int | None = None

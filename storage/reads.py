@@ -221,3 +221,42 @@ def topic_texts(
     )
     with Session(engine) as session:
         return [(text, author) for text, author in session.exec(stmt)]
+
+
+def match_times(
+    engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, float | None]]:
+    """(created_at, compound) of a topic's matched posts in range, for fine-grained series."""
+    stmt = (
+        select(TopicMatch.created_at, Post.compound)
+        .join(Post, col(Post.id) == col(TopicMatch.post_id))
+        .where(
+            TopicMatch.team_id == team_id,
+            TopicMatch.topic_id == topic_id,
+            col(TopicMatch.created_at) >= start,
+            col(TopicMatch.created_at) < end,
+        )
+    )
+    with Session(engine) as session:
+        return [(at, compound) for at, compound in session.exec(stmt)]
+
+
+def source_counts(
+    engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
+) -> list[tuple[str, int]]:
+    """Posts per source for a topic in range, busiest first."""
+    stmt = (
+        select(SourceRow.name, func.count())
+        .join(Post, col(Post.source_id) == col(SourceRow.id))
+        .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
+        .where(
+            TopicMatch.team_id == team_id,
+            TopicMatch.topic_id == topic_id,
+            col(TopicMatch.created_at) >= start,
+            col(TopicMatch.created_at) < end,
+        )
+        .group_by(col(SourceRow.name))
+        .order_by(func.count().desc())
+    )
+    with Session(engine) as session:
+        return [(name, int(count)) for name, count in session.exec(stmt)]

@@ -111,6 +111,48 @@ class Sources:
             )
         return result.rowcount == 1
 
+    def claim_due(
+        self,
+        owner: str,
+        now: datetime,
+        ttl: timedelta,
+        limit: int = 10,
+        team_id: str | None = None,
+    ) -> list[SourceRow]:
+        """Lease up to `limit` due sources for this worker; other workers get other ones.
+
+        On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets concurrent workers pick disjoint
+        rows without waiting on each other; SQLite has one writer, so a plain read in
+        the write transaction is enough. The lease expires, so a dead worker's sources
+        come back after `ttl`.
+        """
+        free = or_(
+            col(SourceRow.lease_expires_at).is_(None),
+            col(SourceRow.lease_expires_at) < now,
+        )
+        due = or_(col(SourceRow.next_run_at).is_(None), col(SourceRow.next_run_at) <= now)
+        stmt = (
+            select(SourceRow.id)
+            .where(col(SourceRow.enabled).is_(True), due, free)
+            .order_by(col(SourceRow.next_run_at))
+            .limit(limit)
+        )
+        if team_id is not None:
+            stmt = stmt.where(col(SourceRow.team_id) == team_id)
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True)
+            ids = [row[0] for row in conn.execute(stmt)]
+            if ids:
+                conn.execute(
+                    update(SourceRow)
+                    .where(col(SourceRow.id).in_(ids))
+                    .values(lease_owner=owner, lease_expires_at=now + ttl)
+                )
+        with Session(self.engine) as session:
+            rows = session.exec(select(SourceRow).where(col(SourceRow.id).in_(ids)))
+            return sorted(rows, key=lambda r: ids.index(r.id))
+
     def release(self, source_id: int, owner: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(

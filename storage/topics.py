@@ -61,6 +61,11 @@ class Topics:
                 stmt = stmt.where(Topic.kind == kind)
             return list(session.exec(stmt.order_by(col(Topic.name))))
 
+    def every_team(self) -> list[Topic]:
+        """Topics of all workspaces, for scheduled jobs (which then act per team)."""
+        with Session(self.engine) as session:
+            return list(session.exec(select(Topic).order_by(col(Topic.team_id), col(Topic.id))))
+
     def get(self, team_id: str, name: str) -> Topic | None:
         with Session(self.engine) as session:
             stmt = select(Topic).where(Topic.team_id == team_id, Topic.name == name)

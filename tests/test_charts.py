@@ -91,6 +91,15 @@ def test_daily_buckets_are_described_as_days() -> None:
     assert "No sentiment scores in this period." in chart.alt_text
 
 
+def test_long_series_render_as_one_stairs_artist_with_gaps_kept() -> None:
+    hours = [START + timedelta(hours=h) for h in range(24 * 30) if h != 100]
+    counts = [h % 13 for h in range(len(hours))]
+    chart = charts.volume_sentiment_chart("Thirty days", hours, counts, [0.2] * len(hours))
+    assert pixels(chart).shape == (400, 800, 4)
+    assert f"{sum(counts)} posts in total" in chart.alt_text
+    assert "posts per hour from 9 Sep 00:00 to 8 Oct 23:00" in chart.alt_text
+
+
 @pytest.mark.parametrize(
     ("buckets", "counts"), [([], []), (HOURS[:3], [0, 0, 0])], ids=["no buckets", "all zero"]
 )

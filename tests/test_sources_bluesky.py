@@ -13,9 +13,18 @@ import pytest
 
 from jobs.sources.base import SourceError
 from jobs.sources.bluesky import BlueskySource, parse_search_posts
+from jobs.sources.tokens import TOKENS
 from tests.fakes.sources import BlueskyState, FakeServer, Reply, payload, serve_bluesky
 
 PASSWORD = "abcd-efgh-ijkl-mnop"
+
+
+@pytest.fixture(autouse=True)
+def _forget_tokens() -> Iterator[None]:
+    # Tokens are cached per process and keyed by URL; a reused loopback port must not see them.
+    TOKENS.clear()
+    yield
+    TOKENS.clear()
 
 
 @pytest.fixture
@@ -191,3 +200,15 @@ def test_profile_lookup_failure_keeps_posts_and_notes_it(
     assert len(result.posts) == 2
     assert all(post.author_followers is None for post in result.posts)
     assert any("follower counts unavailable" in note for note in result.notes)
+
+
+def test_a_rebuilt_source_reuses_the_session_instead_of_logging_in_again(
+    server: FakeServer, client: httpx.Client, state: BlueskyState
+) -> None:
+    # Scans build a new source object each time; Bluesky limits createSession per day.
+    make_source(server, client).fetch(None)
+    make_source(server, client).fetch(None)
+    assert len(server.seen("/xrpc/com.atproto.server.createSession")) == 1
+    assert server.seen("/xrpc/app.bsky.feed.searchPosts")[-1].headers["authorization"] == (
+        "Bearer access-jwt-1"
+    )

@@ -15,9 +15,18 @@ import pytest
 
 from jobs.sources.base import SourceError
 from jobs.sources.reddit import RedditSource, parse_listing
+from jobs.sources.tokens import TOKENS
 from tests.fakes.sources import FakeServer, Reply, Seen, payload, serve_reddit_listing
 
 CLIENT_ID, CLIENT_SECRET = "app-id-123", "app-secret-456789"
+
+
+@pytest.fixture(autouse=True)
+def _forget_tokens() -> Iterator[None]:
+    # Tokens are cached per process and keyed by URL; a reused loopback port must not see them.
+    TOKENS.clear()
+    yield
+    TOKENS.clear()
 
 
 @pytest.fixture
@@ -191,3 +200,29 @@ def test_not_a_listing_is_bad_payload(server: FakeServer, client: httpx.Client) 
         make_source(server, client).fetch(None)
     assert caught.value.status == "bad_payload"
     assert json.dumps(caught.value.args)  # plain strings only
+
+
+def test_token_is_shared_by_rebuilt_sources_until_it_expires(
+    server: FakeServer, client: httpx.Client
+) -> None:
+    server.route("POST", "/api/v1/access_token", token_endpoint(["tok-a", "tok-b"]))
+    server.route("GET", "/r/Portland/new", lambda request: Reply(200, payload("reddit_new.json")))
+    clock = [1000.0]
+    settings = {
+        "subreddit": "Portland",
+        "base_url": server.base_url,
+        "oauth_url": server.base_url,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+    }
+
+    def fetch_with_new_source() -> str:
+        reddit = RedditSource(settings, client, sleep=lambda _: None, monotonic=lambda: clock[0])
+        reddit.fetch(None)
+        return server.seen("/r/Portland/new")[-1].headers["authorization"]
+
+    assert fetch_with_new_source() == "Bearer tok-a"
+    clock[0] += 3600
+    assert fetch_with_new_source() == "Bearer tok-a"
+    clock[0] += 86400  # past expires_in
+    assert fetch_with_new_source() == "Bearer tok-b"

@@ -41,7 +41,11 @@ def _alerts_module() -> ModuleType | None:
 
 
 def register_actions(app: App, runtime: Runtime, admins: AdminCheck | None = None) -> None:
-    """Register the alert buttons; without commands.alerts there is nothing to call yet."""
+    """Register the alert buttons; without commands.alerts there is nothing to call yet.
+
+    A handler's Reply with `ephemeral=True` is shown to the clicker only; otherwise it
+    replaces the alert message (e.g. "acknowledged by @user", buttons gone).
+    """
     alerts = _alerts_module()
     if alerts is None:
         log.info("commands.alerts not present; alert buttons are not handled")
@@ -80,8 +84,14 @@ def _listener(
                 reply = call(alerts, ctx, int(str(action.get("value"))))
             except (UsageError, NotAllowedError, ValueError) as exc:
                 reply = Reply.error(str(exc))
-            respond(response_type="ephemeral", replace_original=False, **message_args(reply))
+            if reply.ephemeral:
+                respond(response_type="ephemeral", replace_original=False, **message_args(reply))
+            else:
+                # A public reply is the alert as it now stands: update the message in place.
+                respond(replace_original=True, **message_args(reply))
         except Exception:
-            respond(response_type="ephemeral", replace_original=False, text=report_failure(action_id))
+            respond(
+                response_type="ephemeral", replace_original=False, text=report_failure(action_id)
+            )
 
     return listener

@@ -63,7 +63,7 @@ def build_app(
         app.command(name)(command_listener(runtime, checker, name))
     register_home(app, runtime)
     register_lifecycle(app, oauth=oauth is not None)
-    register_actions(app, runtime)
+    register_actions(app, runtime, checker)
     return app
 
 

@@ -6,18 +6,11 @@ from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.runtime import Runtime
 from bot.slack.admins import AdminCheck
+from bot.slack.workspace import DEFAULT_TIMEZONE, workspace
 from commands.context import Ctx
-from storage.models import Workspace
-
-
-def workspace(engine: Engine, team_id: str) -> Workspace | None:
-    with Session(engine) as session:
-        return session.get(Workspace, team_id)
 
 
 def team_of(context: BoltContext, body: dict[str, Any]) -> str:
@@ -61,5 +54,5 @@ def request_ctx(
         user_id=user_id,
         channel_id=channel_id,
         is_admin=is_admin,
-        timezone=settings.timezone if settings is not None else "UTC",
+        timezone=settings.timezone if settings is not None else DEFAULT_TIMEZONE,
     )

@@ -8,8 +8,9 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from bot.slack.context import team_of, workspace
+from bot.slack.context import team_of
 from bot.slack.failures import report_failure
+from bot.slack.workspace import workspace_timezone
 from commands.home import home_view
 
 
@@ -22,13 +23,8 @@ def register_home(app: App, runtime: Runtime) -> None:
         user_id = str(event["user"])
         try:
             team_id = team_of(context, body)
-            settings = workspace(runtime.engine, team_id)
-            ctx = runtime.ctx(
-                team_id,
-                user_id=user_id,
-                is_admin=False,
-                timezone=settings.timezone if settings is not None else "UTC",
-            )
+            timezone = workspace_timezone(runtime.engine, team_id)
+            ctx = runtime.ctx(team_id, user_id=user_id, is_admin=False, timezone=timezone)
             client.views_publish(user_id=user_id, view=home_view(ctx))
         except Exception:
             # Nobody waits on a reply here; the log line (with its reference) is the report.

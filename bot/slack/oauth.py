@@ -46,8 +46,8 @@ def _stores(
         expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine, logger=log
     )
     # Idempotent (CREATE TABLE IF NOT EXISTS); these tables belong to slack_sdk, not Alembic.
-    installations.create_tables()
-    states.create_tables()
+    installations.create_tables()  # type: ignore[no-untyped-call]
+    states.create_tables()  # type: ignore[no-untyped-call]
     return installations, states
 
 

@@ -20,16 +20,46 @@ def predicate(node: Node) -> Predicate:
     if isinstance(node, Not):
         inner = predicate(node.child)
         return lambda post: not inner(post)
-    if isinstance(node, And | Or):
+    if isinstance(node, Or):
         parts = tuple(predicate(child) for child in node.children)
-        if isinstance(node, And):
-            if len(parts) == 2:  # the common "a b", spared a generator per call
-                first, second = parts
-                return lambda post: first(post) and second(post)
-            return lambda post: all(part(post) for part in parts)
         return lambda post: any(part(post) for part in parts)
-    finder = spans(node)
-    return lambda post: bool(finder(post))
+    if isinstance(node, And):
+        return _and_predicate(node)
+    need, finder = needed_keys(node), spans(node)
+    # The subset test (in C) rejects most candidates before any position is looked at.
+    return lambda post: need <= post.keys and bool(finder(post))
+
+
+def _and_predicate(node: And) -> Predicate:
+    need = needed_keys(node)
+    rest = tuple(predicate(child) for child in node.children if not _is_key(child))
+    if not rest:
+        return lambda post: need <= post.keys
+    if len(rest) == 1:
+        (only,) = rest
+        return lambda post: need <= post.keys and only(post)
+    return lambda post: need <= post.keys and all(part(post) for part in rest)
+
+
+def _is_key(node: Node) -> bool:
+    """Whether the node matches exactly when the post has the node's one key."""
+    return isinstance(node, Field) or (isinstance(node, Term) and not node.prefix)
+
+
+def needed_keys(node: Node) -> frozenset[str]:
+    """Keys (see AnalyzedPost.keys) that every post matching the node must have."""
+    if isinstance(node, Term):
+        return frozenset() if node.prefix else frozenset({node.token})
+    if isinstance(node, Field):
+        return frozenset({f"{node.name}:{node.value}"})
+    children: tuple[Node, ...] = ()
+    if isinstance(node, Phrase):
+        children = node.terms
+    elif isinstance(node, Near):
+        children = (node.left, node.right)
+    elif isinstance(node, And):
+        children = node.children
+    return frozenset().union(*(needed_keys(child) for child in children))
 
 
 def _term_predicate(term: Term) -> Predicate:

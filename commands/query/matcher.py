@@ -27,13 +27,17 @@ class Matcher:
     def __init__(self, queries: dict[int, Query]) -> None:
         self.queries = dict(queries)
         self._tests: dict[int, Predicate] = {}
-        # key -> (topics that match whenever the key is present, topics to evaluate then)
-        self._entries: dict[str, tuple[list[int], list[int]]] = {}
+        # key -> topics that match whenever the key is present / to evaluate then
+        self._exact: dict[str, list[int]] = {}
+        self._check: dict[str, list[int]] = {}
         self._prefixes: dict[str, set[str]] = {}
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._always: list[int] = []
         for topic_id, query in self.queries.items():
             self._file(topic_id, query)
+        self._exact_keys = frozenset(self._exact)
+        self._check_keys = frozenset(self._check)
+        self._keys = self._exact_keys | self._check_keys
 
     def _file(self, topic_id: int, query: Query) -> None:
         self._tests[topic_id] = query.test
@@ -41,9 +45,9 @@ class Matcher:
         if found is None:
             self._always.append(topic_id)
             return
+        index = self._exact if found.exact else self._check
         for key in found.keys:
-            exact, check = self._entries.setdefault(key, ([], []))
-            (exact if found.exact else check).append(topic_id)
+            index.setdefault(key, []).append(topic_id)
             if key[0] == PREFIX_MARK:
                 prefix = key[1:]
                 head = prefix[: _HEAD + (prefix[0] in "#@")]
@@ -55,25 +59,21 @@ class Matcher:
     def match(self, doc: Document | AnalyzedPost) -> list[int]:
         """Sorted ids of the topics whose query matches the post."""
         post = doc if isinstance(doc, AnalyzedPost) else analyze(doc)
-        # The set intersection runs in C over the post's few keys, whatever the topic count.
-        hits = self._probe_keys(post) & self._entries.keys()
+        # The intersection runs in C over the post's few keys, whatever the topic count.
+        hits = post.keys & self._keys
+        if self._prefixes:
+            hits = hits.union(self._prefix_keys(post))
         if not hits and not self._always:
             return []
-        matched: set[int] = set()
-        to_check: set[int] = set(self._always)
-        entries = self._entries
-        for key in hits:
-            exact, check = entries[key]
-            matched.update(exact)
-            to_check.update(check)
+        # map/union stay in C: no Python bytecode runs per matching key.
+        matched = set[int]().union(*map(self._exact.__getitem__, hits & self._exact_keys))
+        to_check = set(self._always).union(*map(self._check.__getitem__, hits & self._check_keys))
         if to_check:
             tests = self._tests
             matched.update(topic_id for topic_id in to_check - matched if tests[topic_id](post))
         return sorted(matched)
 
-    def _probe_keys(self, post: AnalyzedPost) -> frozenset[str]:
-        if not self._prefixes:
-            return post.keys
+    def _prefix_keys(self, post: AnalyzedPost) -> list[str]:
         found: list[str] = []
         expansions = self._expansions
         for tokens in (post.terms, post.tags):
@@ -83,7 +83,7 @@ class Matcher:
                     keys = self._expand(token)
                 if keys:
                     found.extend(keys)
-        return post.keys.union(found) if found else post.keys
+        return found
 
     def _expand(self, token: str) -> tuple[str, ...]:
         """The wildcard keys a token satisfies, remembered: a vocabulary repeats a lot."""

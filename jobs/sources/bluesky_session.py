@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 
 from jobs.sources.common import as_dict, as_str
-from jobs.sources.http import TOKENS, Credentials, Http, server_message
+from jobs.sources.http import Http, server_message
+from jobs.sources.tokens import TOKENS, Credentials
 
 LOGIN_HINT = (
     "Bluesky rejected the handle or app password: create an app password under "

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
 import random
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -34,43 +31,6 @@ class RetryPolicy:
     # A longer server-requested wait is handed back to the scheduler instead of blocking a scan.
     max_wait: float = 120.0
     timeout: float = 20.0
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    access: str
-    refresh: str | None = None
-    expires_at: float = math.inf  # time.monotonic() deadline
-
-
-class TokenStore:
-    """Process memory of short-lived tokens, shared by rebuilt sources and never persisted.
-
-    Scans build a fresh source each time; without this each scan would log in again, and
-    Bluesky allows only a few hundred createSession calls per account per day.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._tokens: dict[str, Credentials] = {}
-
-    @staticmethod
-    def key(*parts: str) -> str:
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-    def get(self, key: str) -> Credentials | None:
-        with self._lock:
-            return self._tokens.get(key)
-
-    def put(self, key: str, credentials: Credentials | None) -> None:
-        with self._lock:
-            if credentials is None:
-                self._tokens.pop(key, None)
-            else:
-                self._tokens[key] = credentials
-
-
-TOKENS = TokenStore()
 
 
 def utc_now() -> datetime:
@@ -171,12 +131,12 @@ class Http:
         code = response.status_code
         if code < 400:
             return response
-        detail = server_message(response)
+        said = f"HTTP {code}" + (f" ({detail})" if (detail := server_message(response)) else "")
         if code in (401, 403):
-            raise self.error(f"HTTP {code} {detail}. {auth_hint}".strip(), "auth_failed")
+            raise self.error(f"{said}. {auth_hint}".strip(), "auth_failed")
         if code == 404:
             raise self.error(f"HTTP 404 for {response.url.path}: check the settings", "failing")
-        raise self.error(f"HTTP {code} {detail}".strip(), "failing")
+        raise self.error(said, "failing")
 
     def json(self, response: httpx.Response) -> Any:
         try:

@@ -22,17 +22,9 @@ from jobs.sources.common import (
     unique,
     urls_in_text,
 )
-from jobs.sources.http import (
-    TOKENS,
-    USER_AGENT,
-    Clock,
-    Credentials,
-    Http,
-    RetryPolicy,
-    Sleep,
-    utc_now,
-)
+from jobs.sources.http import USER_AGENT, Clock, Http, RetryPolicy, Sleep, utc_now
 from jobs.sources.markup import tidy_text
+from jobs.sources.tokens import TOKENS, Credentials
 
 PAGE_SIZE = 100
 ANONYMOUS_HINT = (

@@ -38,7 +38,8 @@ class SeasonalBaseline:
     weekday_seen: list[int] = field(default_factory=lambda: [0] * 7)
 
     def expected_log(self, ts: datetime) -> float:
-        return self.level + self.hour[ts.hour] + self.weekday[ts.weekday()]
+        # log1p(0) is the floor: the rhythm terms must not predict negative posts.
+        return max(0.0, self.level + self.hour[ts.hour] + self.weekday[ts.weekday()])
 
     def scale(self, ts: datetime) -> float:
         """Spread of log1p(value): counting (Poisson) noise at the expected level,
@@ -66,13 +67,22 @@ class SeasonalBaseline:
         # An hour slot is fed buckets_per_day/24 times a day and a weekday slot
         # buckets_per_day times a week; both half-lives count occurrences of the
         # slot, so a weekday's habit is remembered over weeks, an hour's over days.
+        # Each slot starts with a day's worth of "no effect" as a prior, so the
+        # first surge in a never-seen hour is not learned as that hour's habit.
         hour, weekday = ts.hour, ts.weekday()
+        per_hour = self.buckets_per_day / 24
         self.hour_seen[hour] += 1
-        hour_rate = _alpha(self.season_halflife_days * self.buckets_per_day / 24)
-        self.hour[hour] += max(1.0 / self.hour_seen[hour], hour_rate) * residual
+        hour_rate = max(
+            1.0 / (self.hour_seen[hour] + per_hour),
+            _alpha(self.season_halflife_days * per_hour),
+        )
+        self.hour[hour] += hour_rate * residual
         self.weekday_seen[weekday] += 1
-        weekday_rate = _alpha(self.season_halflife_days * self.buckets_per_day)
-        self.weekday[weekday] += max(1.0 / self.weekday_seen[weekday], weekday_rate) * residual
+        weekday_rate = max(
+            1.0 / (self.weekday_seen[weekday] + self.buckets_per_day),
+            _alpha(self.season_halflife_days * self.buckets_per_day),
+        )
+        self.weekday[weekday] += weekday_rate * residual
 
     def level_rate(self) -> float:
         """Weight of the newest bucket in level and spread: a running mean at first."""

@@ -33,8 +33,8 @@ class DetectorConfig:
     min_volume: float = 10.0
     warmup_buckets: int = 144
     # The alert stays open (updates, no new message) until this long after the
-    # last anomalous bucket: one alert per surge, at most one a day per topic.
-    cooldown_minutes: int = 24 * 60
+    # last anomalous bucket: one alert per surge, at most two a day per topic.
+    cooldown_minutes: int = 12 * 60
     # A single-bucket surge must be confirmed by the next bucket.
     confirm_buckets: int = 2
     # Weight of the newest bucket in the sustained-surge average (half-life

@@ -31,7 +31,7 @@ class ShareConfig:
     min_rise: float = 0.15
     min_posts: float = 20.0
     warmup_buckets: int = 144
-    cooldown_minutes: int = 24 * 60
+    cooldown_minutes: int = 12 * 60
     baseline_halflife_buckets: float = 288.0
 
     @classmethod

@@ -53,7 +53,7 @@ class LinearModel:
 
 
 def _format_row(token: str, row: tuple[float, ...]) -> str:
-    return token + "\t" + " ".join(f"{weight:.4f}" for weight in row)
+    return token + "\t" + " ".join(f"{weight:.3f}" for weight in row)
 
 
 def loads(text: str) -> LinearModel:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:15:46.450742
+Create Date: 2026-11-22 03:27:04.875685
 """
 
 from collections.abc import Sequence
@@ -159,6 +159,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=True),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("admin_group", sa.String(length=32), nullable=True),
+        sa.Column("alert_channel", sa.String(length=32), nullable=True),
         sa.Column("escalation_group", sa.String(length=32), nullable=True),
         sa.Column("escalate_after_minutes", sa.Integer(), nullable=False),
         sa.Column("retention_days", sa.Integer(), nullable=True),

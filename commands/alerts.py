@@ -1,0 +1,303 @@
+"""Spike alert messages, their buttons (acknowledge, mute, more posts) and /earshot alerts."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from commands import blocks as bk
+from commands.charts import volume_sentiment_chart
+from commands.context import Ctx, Reply, UsageError
+from commands.query import parse
+from commands.terms import emerging_terms
+from storage import audit, reads
+from storage.alerts import Alerts
+from storage.models import Alert, Topic
+from storage.topics import Topics
+
+BUCKET = timedelta(minutes=5)
+CHART_SPAN = timedelta(hours=6)
+SEVERITY_ICON = {
+    "critical": ":rotating_light:",
+    "warning": ":warning:",
+    "info": ":information_source:",
+}
+USAGE = (
+    "Usage: `/earshot alerts list`, `/earshot alerts mute TOPIC 1h|24h|3d`, "
+    "`/earshot alerts unmute TOPIC`, `/earshot alerts sensitivity TOPIC low|normal|high`."
+)
+
+
+def window_end(alert: Alert) -> datetime:
+    return alert.last_bucket + BUCKET
+
+
+def alert_reply(ctx: Ctx, alert: Alert) -> Reply:
+    """The alert as a message: what surged, against what, the posts and terms behind it."""
+    topic = Topics(ctx.engine).get_by_id(ctx.team_id, alert.topic_id)
+    zone = ZoneInfo(ctx.timezone)
+    start, end = alert.window_start, window_end(alert)
+    what = "Negative sentiment surge" if alert.metric == "negative" else "Volume spike"
+    icon = SEVERITY_ICON.get(alert.severity, ":warning:")
+    title = f"{what}: {alert.topic_name}"
+    fields = [
+        f"*Window*\n{start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M} {ctx.timezone}",
+        f"*Severity*\n{alert.severity}",
+        f"*Now vs baseline*\n{_value(alert)}",
+        f"*Status*\n{_status(alert, zone)}",
+    ]
+    sources = reads.source_counts(ctx.engine, ctx.team_id, alert.topic_id, start, end)
+    if sources:
+        fields.append(
+            "*Top sources*\n" + ", ".join(f"{bk.escape_mrkdwn(n)} ({c})" for n, c in sources[:4])
+        )
+    terms = _terms(ctx, alert, topic)
+    if terms:
+        fields.append("*Top new terms*\n" + ", ".join(f"`{bk.escape_mrkdwn(t)}`" for t in terms))
+    blocks: list[dict[str, Any]] = [
+        bk.header(f"{title}"),
+        bk.section(f"{icon} {bk.escape_mrkdwn(alert.reason)}", fields=fields),
+    ]
+    posts = reads.topic_posts(ctx.engine, ctx.team_id, alert.topic_id, start, end, limit=3)
+    if posts:
+        quotes = "\n".join(f"• {bk.quote_post(p.text, p.url, limit=200)}" for p in posts)
+        blocks.append(bk.section(f"*Posts driving it*\n{quotes}"))
+    blocks.append(_buttons(alert, zone))
+    text = f"{icon} {title}: {alert.reason}"
+    return Reply(text=text, blocks=blocks, chart=_chart(ctx, alert, title), data=_json(alert))
+
+
+def _value(alert: Alert) -> str:
+    if alert.metric == "negative":
+        return f"{alert.value:.0%} negative vs ~{alert.baseline:.0%} usual"
+    expected = f"~{alert.baseline:.0f} expected"
+    return f"{alert.value:g} posts / 5 min vs {expected} (peak {alert.peak_value:g})"
+
+
+def _status(alert: Alert, zone: ZoneInfo) -> str:
+    if alert.status == "acknowledged" and alert.acked_at:
+        return f"acknowledged by <@{alert.acked_by}> at {alert.acked_at.astimezone(zone):%H:%M}"
+    return "escalated, not acknowledged" if alert.escalated_at else "open, not acknowledged"
+
+
+def _buttons(alert: Alert, zone: ZoneInfo) -> dict[str, Any]:
+    value = str(alert.id)
+    elements = (
+        []
+        if alert.status == "acknowledged"
+        else [bk.button("Acknowledge", "alert_ack", value, style="primary")]
+    )
+    elements += [
+        bk.button("Mute 1h", "alert_mute_1h", value),
+        bk.button(
+            "Mute 24h",
+            "alert_mute_24h",
+            value,
+            style="danger",
+            confirm=bk.confirm_dialog(
+                "Mute for 24 hours?",
+                f"No alerts for {alert.topic_name} until tomorrow, even if it surges again.",
+                "Mute",
+            ),
+        ),
+        bk.button("Show more posts", "alert_more_posts", value),
+    ]
+    return bk.actions(*elements, block_id=f"alert-{alert.id}")
+
+
+def _terms(ctx: Ctx, alert: Alert, topic: Topic | None) -> list[str]:
+    if topic is None:
+        return []
+    start, end = alert.window_start, window_end(alert)
+    current = reads.topic_texts(ctx.engine, ctx.team_id, alert.topic_id, start, end, limit=2000)
+    base = reads.topic_texts(
+        ctx.engine, ctx.team_id, alert.topic_id, start - timedelta(days=1), start, 5000
+    )
+    periods = max(1, int(timedelta(days=1) / max(end - start, BUCKET)))
+    return [t.term for t in emerging_terms(current, base, periods, parse(topic.query), limit=5)]
+
+
+def _chart(ctx: Ctx, alert: Alert, title: str) -> Any:
+    end = window_end(alert)
+    start = end - CHART_SPAN
+    times = reads.match_times(ctx.engine, ctx.team_id, alert.topic_id, start, end)
+    count = int(CHART_SPAN / BUCKET)
+    starts = [start + BUCKET * i for i in range(count)]
+    volume = [0] * count
+    sums = [0.0] * count
+    scored = [0] * count
+    for at, compound in times:
+        index = min(int((at - start) / BUCKET), count - 1)
+        volume[index] += 1
+        if compound is not None:
+            sums[index] += compound
+            scored[index] += 1
+    means = [s / n if n else None for s, n in zip(sums, scored, strict=True)]
+    return volume_sentiment_chart(
+        f"{title} · posts per 5 min",
+        starts,
+        volume,
+        means,
+        highlight=(alert.window_start, end),
+        tz=ZoneInfo(ctx.timezone),
+    )
+
+
+def _json(alert: Alert) -> dict[str, Any]:
+    return {
+        "id": alert.id,
+        "topic": alert.topic_name,
+        "metric": alert.metric,
+        "severity": alert.severity,
+        "status": alert.status,
+        "window_start": alert.window_start.isoformat(),
+        "value": alert.value,
+        "baseline": alert.baseline,
+        "reason": alert.reason,
+    }
+
+
+def _alert(ctx: Ctx, alert_id: int) -> Alert:
+    alert = Alerts(ctx.engine).get(ctx.team_id, alert_id)  # team from the request, never the button
+    if alert is None:
+        raise UsageError("That alert no longer exists in this workspace.")
+    return alert
+
+
+def acknowledge(ctx: Ctx, alert_id: int) -> Reply:
+    alert = _alert(ctx, alert_id)
+    if alert.status != "acknowledged":
+        alert = (
+            Alerts(ctx.engine).update(
+                ctx.team_id,
+                alert_id,
+                status="acknowledged",
+                acked_by=ctx.user_id,
+                acked_at=ctx.now,
+                updated_at=ctx.now,
+            )
+            or alert
+        )
+        audit.record(
+            ctx.engine,
+            ctx.team_id,
+            actor=ctx.user_id,
+            action="alert.acknowledge",
+            target=f"alert:{alert_id}",
+            now=ctx.now,
+            topic=alert.topic_name,
+        )
+    return alert_reply(ctx, alert)
+
+
+def mute(ctx: Ctx, alert_id: int, hours: int) -> Reply:
+    alert = _alert(ctx, alert_id)
+    return mute_topic(ctx, alert.topic_name, timedelta(hours=hours))
+
+
+def mute_topic(ctx: Ctx, name: str, span: timedelta) -> Reply:
+    until = ctx.now + span
+    if Topics(ctx.engine).update(ctx.team_id, name, muted_until=until) is None:
+        raise UsageError(f"No topic named {name!r}.")
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="topic.mute",
+        target=name,
+        now=ctx.now,
+        until=until.isoformat(),
+    )
+    local = until.astimezone(ZoneInfo(ctx.timezone))
+    return Reply(
+        text=f"Alerts for *{bk.escape_mrkdwn(name)}* muted until {local:%a %H:%M} "
+        f"{ctx.timezone} by <@{ctx.user_id}>.",
+        ephemeral=True,
+    )
+
+
+def more_posts(ctx: Ctx, alert_id: int) -> Reply:
+    alert = _alert(ctx, alert_id)
+    start, end = alert.window_start, window_end(alert)
+    posts = reads.topic_posts(
+        ctx.engine, ctx.team_id, alert.topic_id, start, end, order="newest", limit=10
+    )
+    lines = "\n".join(
+        f"• {bk.quote_post(p.text, p.url, limit=240)} _({bk.escape_mrkdwn(p.source)})_"
+        for p in posts
+    )
+    name = bk.escape_mrkdwn(alert.topic_name)
+    text = f"*{name}*: newest posts in the alert window\n{lines or 'none'}"
+    return Reply(text=text, blocks=[bk.section(bk.truncate_mrkdwn(text, 3000))], ephemeral=True)
+
+
+def run(args: str, ctx: Ctx) -> Reply:
+    words = args.split()
+    verb = words[0].lower() if words else "list"
+    if verb == "list":
+        return _listing(ctx)
+    if verb == "mute" and len(words) == 3:
+        return mute_topic(ctx, words[1], _span(words[2]))
+    if verb == "unmute" and len(words) == 2:
+        if Topics(ctx.engine).update(ctx.team_id, words[1], muted_until=None) is None:
+            raise UsageError(f"No topic named {words[1]!r}.")
+        audit.record(
+            ctx.engine,
+            ctx.team_id,
+            actor=ctx.user_id,
+            action="topic.unmute",
+            target=words[1],
+            now=ctx.now,
+        )
+        return Reply(
+            text=f"Alerts for *{bk.escape_mrkdwn(words[1])}* are on again.", ephemeral=True
+        )
+    if verb == "sensitivity" and len(words) == 3:
+        return _sensitivity(ctx, words[1], words[2].lower())
+    raise UsageError(USAGE)
+
+
+def _sensitivity(ctx: Ctx, name: str, level: str) -> Reply:
+    ctx.require_admin("change alert sensitivity")
+    if level not in ("low", "normal", "high"):
+        raise UsageError("Sensitivity is low (fewer alerts), normal, or high (more alerts).")
+    if Topics(ctx.engine).update(ctx.team_id, name, sensitivity=level) is None:
+        raise UsageError(f"No topic named {name!r}.")
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="topic.sensitivity",
+        target=name,
+        now=ctx.now,
+        level=level,
+    )
+    return Reply(text=f"Alert sensitivity for *{bk.escape_mrkdwn(name)}* is now {level}.")
+
+
+def _listing(ctx: Ctx) -> Reply:
+    alerts = Alerts(ctx.engine).recent(ctx.team_id, limit=10)
+    zone = ZoneInfo(ctx.timezone)
+    lines = [
+        f"• {a.created_at.astimezone(zone):%d %b %H:%M} *{bk.escape_mrkdwn(a.topic_name)}* "
+        f"{a.metric} ({a.severity}, {_status(a, zone)}): {bk.escape_mrkdwn(a.reason)}"
+        for a in alerts
+    ]
+    muted = [
+        t for t in Topics(ctx.engine).all(ctx.team_id) if t.muted_until and t.muted_until > ctx.now
+    ]
+    lines += [
+        f"• :mute: {bk.escape_mrkdwn(t.name)} muted until {t.muted_until:%d %b %H:%M} UTC"
+        for t in muted
+    ]
+    return Reply(text="Recent alerts:\n" + ("\n".join(lines) or "none yet"), ephemeral=True)
+
+
+def _span(text: str) -> timedelta:
+    match = re.match(r"^(\d{1,3})([hd])$", text.lower())
+    if not match:
+        raise UsageError(f"Can't read {text!r}: mute for e.g. 1h, 24h or 3d.")
+    amount = int(match.group(1))
+    return timedelta(hours=amount) if match.group(2) == "h" else timedelta(days=amount)

@@ -1,0 +1,292 @@
+"""Spike checks: feed each topic's 5-minute series to its detectors, open, update, deliver."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+
+from commands.alerts import alert_reply
+from commands.context import Ctx, Reply
+from jobs.poster import DeliveryError, Poster
+from jobs.spikes import (
+    SENSITIVITIES,
+    Detector,
+    DetectorConfig,
+    NegativeShareDetector,
+    Sensitivity,
+    ShareConfig,
+    Verdict,
+)
+from storage import reads
+from storage.alerts import Alerts, DetectorStates
+from storage.deliveries import Deliveries
+from storage.models import Alert, Topic
+from storage.topics import Topics
+from storage.workspaces import Workspaces
+
+log = logging.getLogger(__name__)
+BUCKET = timedelta(minutes=5)
+# Posts reach us a little after they are written; judge a bucket once it has settled.
+SETTLE = timedelta(minutes=3)
+WARM_HISTORY = timedelta(days=14)  # a new topic's detector learns from stored history first
+STALE = timedelta(hours=1)  # catching up after downtime: learn, but don't alert on old buckets
+
+CtxFactory = Callable[[str, datetime], Ctx]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    team_id: str
+    topic: str
+    metric: str
+    action: str  # opened | updated | muted
+    alert_id: int | None
+
+
+def floor_bucket(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    return moment.replace(minute=moment.minute - moment.minute % 5, second=0, microsecond=0)
+
+
+def check_spikes(
+    engine: Engine, *, now: datetime, topics: list[Topic] | None = None
+) -> list[AlertEvent]:
+    """Run every topic's detectors up to the last settled bucket; open or extend alerts."""
+    events: list[AlertEvent] = []
+    for topic in topics if topics is not None else Topics(engine).every_team():
+        try:
+            events.extend(check_topic(engine, topic, now=now))
+        except Exception:  # one topic's failure must not silence the others
+            log.exception("spike check failed for %s/%s", topic.team_id, topic.name)
+    return events
+
+
+def check_topic(engine: Engine, topic: Topic, *, now: datetime) -> list[AlertEvent]:
+    assert topic.id is not None
+    states = DetectorStates(engine)
+    end = floor_bucket(now - SETTLE)
+    volume_row, share_row = states.get(topic.id, "volume"), states.get(topic.id, "negative")
+    if volume_row is not None and volume_row.last_bucket is not None:
+        start = volume_row.last_bucket + BUCKET
+    else:
+        start = _first_bucket(engine, topic, end)
+    if start >= end:
+        return []
+    level = _sensitivity(topic)
+    volume_cfg = DetectorConfig.for_sensitivity(level)
+    share_cfg = ShareConfig.for_sensitivity(level)
+    volume = (
+        Detector.from_state(volume_row.state, volume_cfg) if volume_row else Detector(volume_cfg)
+    )
+    share = (
+        NegativeShareDetector.from_state(share_row.state, share_cfg)
+        if share_row
+        else NegativeShareDetector(share_cfg)
+    )
+    counts = _bucket_counts(engine, topic, start, end)
+    events: list[AlertEvent] = []
+    ts = start
+    for posts, negative, scored in counts:
+        verdicts = (
+            ("volume", volume.update(ts, posts)),
+            ("negative", share.update(ts, negative, scored)),
+        )
+        if now - (ts + BUCKET) <= STALE:
+            for metric, verdict in verdicts:
+                event = _act(engine, topic, metric, verdict, now)
+                if event is not None:
+                    events.append(event)
+        ts += BUCKET
+    last = ts - BUCKET
+    states.save(topic.team_id, topic.id, "volume", volume.to_state(), last)
+    states.save(topic.team_id, topic.id, "negative", share.to_state(), last)
+    return events
+
+
+def _sensitivity(topic: Topic) -> Sensitivity:
+    for level in SENSITIVITIES:
+        if topic.sensitivity == level:
+            return level
+    return "normal"
+
+
+def _first_bucket(engine: Engine, topic: Topic, end: datetime) -> datetime:
+    assert topic.id is not None
+    times = reads.match_times(engine, topic.team_id, topic.id, end - WARM_HISTORY, end)
+    first = min((at for at, _ in times), default=end - BUCKET)
+    return floor_bucket(first)
+
+
+def _bucket_counts(
+    engine: Engine, topic: Topic, start: datetime, end: datetime
+) -> list[tuple[int, int, int]]:
+    """(posts, negative, scored) per 5-minute bucket in [start, end), empty buckets included."""
+    assert topic.id is not None
+    count = int((end - start) / BUCKET)
+    out = [[0, 0, 0] for _ in range(count)]
+    for at, compound in reads.match_times(engine, topic.team_id, topic.id, start, end):
+        row = out[min(int((at - start) / BUCKET), count - 1)]
+        row[0] += 1
+        if compound is not None:
+            row[2] += 1
+            row[1] += compound <= -0.05
+    return [(a, b, c) for a, b, c in out]
+
+
+def _act(
+    engine: Engine, topic: Topic, metric: str, verdict: Verdict, now: datetime
+) -> AlertEvent | None:
+    assert topic.id is not None
+    alerts = Alerts(engine)
+    if verdict.continuing:
+        current = alerts.latest_open(topic.team_id, topic.id, metric)
+        if current is None or current.id is None:
+            return None
+        alerts.update(
+            topic.team_id,
+            current.id,
+            last_bucket=verdict.ts,
+            value=verdict.value,
+            peak_value=max(current.peak_value, verdict.value),
+            updated_at=now,
+            severity=_worse(current.severity, verdict.severity),
+        )
+        return AlertEvent(topic.team_id, topic.name, metric, "updated", current.id)
+    if not verdict.alert:
+        return None
+    muted = topic.muted_until is not None and topic.muted_until > now
+    workspace = Workspaces(engine).get(topic.team_id)
+    channel = topic.channel or (workspace.alert_channel if workspace else None)
+    alert = alerts.open(
+        Alert(
+            team_id=topic.team_id,
+            topic_id=topic.id,
+            topic_name=topic.name,
+            metric=metric,
+            severity=verdict.severity or "warning",
+            status="muted" if muted else "open",
+            window_start=verdict.ts,
+            last_bucket=verdict.ts,
+            value=verdict.value,
+            baseline=verdict.baseline,
+            peak_value=verdict.value,
+            reason=verdict.reason[:500],
+            channel=channel,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    if alert is None:
+        return None
+    return AlertEvent(topic.team_id, topic.name, metric, "muted" if muted else "opened", alert.id)
+
+
+def _worse(old: str, new: str | None) -> str:
+    order = ["info", "warning", "critical"]
+    return (
+        new
+        if new in order and order.index(new) > order.index(old if old in order else "info")
+        else old
+    )
+
+
+def deliver_alerts(
+    engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
+) -> int:
+    """Post open alerts not yet in Slack (new ones and earlier failures), each exactly once."""
+    deliveries = Deliveries(engine)
+    alerts = Alerts(engine)
+    sent = 0
+    for alert in alerts.needing_delivery():
+        if alert.id is None or alert.channel is None:
+            continue
+        claim = deliveries.claim(
+            alert.team_id,
+            f"alert:{alert.id}",
+            kind="alert",
+            channel=alert.channel,
+            owner=owner,
+            now=now,
+        )
+        if claim is None:
+            continue
+        try:
+            reply = alert_reply(make_ctx(alert.team_id, now), alert)
+            ts = poster.post(alert.team_id, alert.channel, reply)
+        except DeliveryError as exc:
+            deliveries.failed(
+                claim, now, str(exc), retry_after=exc.retry_after, permanent=exc.permanent
+            )
+            log.warning("alert %s not delivered yet: %s", alert.id, exc)
+            continue
+        alerts.update(alert.team_id, alert.id, message_ts=ts, updated_at=now)
+        deliveries.sent(claim, now, ts)
+        sent += 1
+    return sent
+
+
+def refresh_alert_messages(
+    engine: Engine, poster: Poster, make_ctx: CtxFactory, events: list[AlertEvent], *, now: datetime
+) -> None:
+    """Update posted messages of alerts that grew (chat.update), instead of posting again."""
+    alerts = Alerts(engine)
+    for event in events:
+        if event.action != "updated" or event.alert_id is None:
+            continue
+        alert = alerts.get(event.team_id, event.alert_id)
+        if alert is None or alert.message_ts is None or alert.channel is None:
+            continue
+        try:
+            poster.update(
+                alert.team_id,
+                alert.channel,
+                alert.message_ts,
+                alert_reply(make_ctx(alert.team_id, now), alert),
+            )
+        except DeliveryError as exc:  # the next update will carry the numbers
+            log.warning("could not refresh alert %s: %s", alert.id, exc)
+
+
+def escalate(
+    engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
+) -> int:
+    """Mention the escalation group under alerts nobody acknowledged in time."""
+    alerts = Alerts(engine)
+    workspaces = Workspaces(engine)
+    deliveries = Deliveries(engine)
+    done = 0
+    for alert in alerts.unacknowledged_since(now):
+        ws = workspaces.get(alert.team_id)
+        wait = timedelta(minutes=ws.escalate_after_minutes if ws else 30)
+        if alert.created_at + wait > now or alert.id is None or not alert.channel:
+            continue
+        claim = deliveries.claim(
+            alert.team_id,
+            f"escalate:{alert.id}",
+            kind="escalation",
+            channel=alert.channel,
+            owner=owner,
+            now=now,
+        )
+        if claim is None:
+            continue
+        who = f"<!subteam^{ws.escalation_group}>" if ws and ws.escalation_group else "<!here>"
+        minutes = int((now - alert.created_at).total_seconds() // 60)
+        text = f"{who} this alert has not been acknowledged for {minutes} minutes."
+        try:
+            ts = poster.post(
+                alert.team_id, alert.channel, Reply(text=text), thread_ts=alert.message_ts
+            )
+        except DeliveryError as exc:
+            deliveries.failed(
+                claim, now, str(exc), retry_after=exc.retry_after, permanent=exc.permanent
+            )
+            continue
+        deliveries.sent(claim, now, ts)
+        alerts.update(alert.team_id, alert.id, escalated_at=now, updated_at=now)
+        done += 1
+    return done

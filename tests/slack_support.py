@@ -1,0 +1,143 @@
+"""Test helpers for the Slack adapter: a FakeSlack with admins and user groups, signed
+requests, and a runtime with stored posts. (tests/fakes/slack.py lacks usergroups.users.list
+and users.info admin flags, so this subclasses it rather than editing it.)"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_bolt import BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from jobs.ingest import SourceRef
+from jobs.sources.base import RawPost
+from storage.sources import Sources
+from storage.topics import Topics
+from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_state import Params, SlackError
+
+SECRET = "test-signing-secret"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+FLOOD_TEXTS = (
+    "Great work by the flood crews tonight, thank you all",
+    "The flood is terrible, our basement is ruined and nobody came",
+    "Flood update: river levels steady at the bridge",
+)
+
+
+class AdminAwareFakeSlack(FakeSlack):
+    """FakeSlack plus users.info admin flags and usergroups.users.list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._groups: dict[str, tuple[str, list[str]]] = {}
+
+    def add_member(self, user_id: str, team_id: str, *, role: str | None = None) -> None:
+        """A user; `role` is "is_admin", "is_owner" or "is_primary_owner" when they have one."""
+        self.add_user(user_id, team_id)
+        with self._lock:
+            for flag in ("is_admin", "is_owner", "is_primary_owner"):
+                self._users[user_id][flag] = flag == role
+
+    def add_usergroup(self, group_id: str, team_id: str, users: Sequence[str]) -> None:
+        with self._lock:
+            self._groups[group_id] = (team_id, list(users))
+
+    def dispatch(
+        self, method: str, params: Params, token: str | None, authorization: str
+    ) -> Params:
+        if method != "usergroups.users.list":
+            return super().dispatch(method, params, token, authorization)
+        team_id = self._tokens.get(token or "")
+        if team_id is None:
+            raise SlackError("invalid_auth")
+        group = self._groups.get(str(params.get("usergroup")))
+        if group is None or group[0] != team_id:
+            raise SlackError("no_such_subteam")
+        return {"users": list(group[1])}
+
+
+def signed_headers(body: str, *, secret: str = SECRET, age: float = 0.0) -> dict[str, str]:
+    timestamp = str(int(time.time() - age))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    return {"x-slack-request-timestamp": timestamp, "x-slack-signature": signature}
+
+
+def command_body(
+    command: str,
+    text: str,
+    *,
+    response_url: str,
+    team_id: str = "T111",
+    user_id: str = "U111",
+    channel_id: str = "C111",
+) -> str:
+    return urlencode(
+        {
+            "token": "legacy-unused",
+            "team_id": team_id,
+            "team_domain": team_id.lower(),
+            "channel_id": channel_id,
+            "channel_name": "comms",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "AFAKEAPP",
+            "response_url": response_url,
+            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        }
+    )
+
+
+def event_body(event: dict[str, Any], *, team_id: str = "T111") -> str:
+    return json.dumps(
+        {
+            "token": "legacy-unused",
+            "team_id": team_id,
+            "api_app_id": "AFAKEAPP",
+            "type": "event_callback",
+            "event_id": f"Ev{abs(hash(json.dumps(event))) % 10**8:08d}",
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": team_id, "user_id": f"UB{team_id}", "is_bot": True}],
+        }
+    )
+
+
+def bolt_request(body: str, content_type: str, **extra_headers: str) -> BoltRequest:
+    headers = {"content-type": content_type, **signed_headers(body), **extra_headers}
+    return BoltRequest(body=body, headers={k: [v] for k, v in headers.items()})
+
+
+def make_runtime(db_url: str, now: datetime, **settings: Any) -> Runtime:
+    values: dict[str, Any] = {"database_url": db_url, "slack_signing_secret": SECRET}
+    values.update(settings)
+    return Runtime(Settings(**values), clock=lambda: now)
+
+
+def seed_flood(runtime: Runtime, team_id: str, now: datetime, texts: Sequence[str] = FLOOD_TEXTS) -> None:
+    """A saved topic "flood" and a few matching posts in the last two days."""
+    Topics(runtime.engine).add(team_id, "flood", "flood", now=now - timedelta(days=3))
+    row = Sources(runtime.engine).ensure(team_id, "city-feed", "rss", now=now - timedelta(days=3))
+    assert row.id is not None
+    posts = [
+        RawPost(
+            external_id=f"{team_id}-{index}",
+            text=text,
+            created_at=now - timedelta(hours=5 * (index + 1)),
+            author=f"resident{index}",
+            author_followers=100 * (index + 1),
+            url=f"https://news.example.org/{team_id}/{index}",
+            lang="en",
+        )
+        for index, text in enumerate(texts)
+    ]
+    runtime.ingestor.ingest(team_id, SourceRef(row.id, row.kind, row.name), posts, now=now)
