@@ -99,6 +99,7 @@ def scan_due(
     team_id: str | None = None,
     owner: str | None = None,
     limit: int = 50,
+    sleep: Callable[[float], None] | None = None,
 ) -> list[ScanOutcome]:
     """Lease due sources (of one team, or all) and scan each, isolated from the others.
 
@@ -106,4 +107,4 @@ def scan_due(
     """
     owner = owner or worker_id()
     rows = Sources(ingestor.engine).claim_due(owner, now(), LEASE_TTL, limit, team_id)
-    return [run_scan(ingestor, row, client, now=now, owner=owner) for row in rows]
+    return [run_scan(ingestor, row, client, now=now, owner=owner, sleep=sleep) for row in rows]
