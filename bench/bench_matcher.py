@@ -1,8 +1,10 @@
 """Benchmark: posts/s of one compiled Matcher with 10, 1,000 and 10,000 keyword topics.
 
 Topics are generated from the vocabulary of the CrisisLex T6 tweets (shared data) when
-present, else from a built-in word list; every run matches the same texts, analysis
-included. Usage: python bench/bench_matcher.py [--texts 3000] [--repeat 3]
+present, else from a built-in word list, in two shapes: distinct keywords, and a mix of
+keyword, OR, AND, phrase, wildcard, NOT and NEAR queries. Every run matches the same
+texts, tokenizing included; times are this process's CPU time, best of the repeats.
+Usage: python bench/bench_matcher.py [--texts 3000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ _BUILT_IN_LINES = (
     "library recycling garbage collection pothole construction detour parking ticket zoo",
 )
 BUILT_IN = [word for line in _BUILT_IN_LINES for word in line.split()]
-TOPIC_COUNTS = (10, 1_000, 10_000)
+SIZES = (10, 1_000, 10_000)
 
 
 def load_texts() -> list[str]:
@@ -53,8 +55,9 @@ def keyword_pool(texts: list[str]) -> tuple[list[str], list[str]]:
     return plain or BUILT_IN, hashtags or ["#" + w for w in BUILT_IN]
 
 
-def make_topics(count: int, plain: list[str], hashtags: list[str], seed: int = 1) -> list[str]:
-    rng = random.Random(seed)
+def mixed_topics(count: int, plain: list[str], hashtags: list[str]) -> list[str]:
+    """Keywords, ORs with a hashtag, ANDs, phrases, wildcards, exclusions and NEARs."""
+    rng = random.Random(1)
     topics: set[str] = set()
     while len(topics) < count:
         a, b, c = rng.sample(plain, 3)
@@ -77,6 +80,20 @@ def make_topics(count: int, plain: list[str], hashtags: list[str], seed: int = 1
     return sorted(topics)
 
 
+def keyword_topics(count: int, plain: list[str], hashtags: list[str]) -> list[str]:
+    """One distinct keyword or hashtag per topic (pairs joined by OR once those run out)."""
+    rng = random.Random(2)
+    singles = plain + hashtags
+    rng.shuffle(singles)
+    topics = singles[:count]
+    while len(topics) < count:
+        topics.append(" OR ".join(rng.sample(singles, 2)))
+    return topics
+
+
+SHAPES = {"distinct keywords": keyword_topics, "mixed queries": mixed_topics}
+
+
 def seconds_to_match(matcher: Matcher, docs: list[Document]) -> tuple[float, int]:
     start = time.process_time()
     hits = sum(len(matcher.match(doc)) for doc in docs)
@@ -93,23 +110,25 @@ def main() -> None:
     docs = [Document(text) for text in random.Random(3).sample(texts, args.texts)]
     origin = "CrisisLex T6" if CRISISLEX.is_dir() else "built-in word list"
     print(f"{len(docs)} texts, keywords from {origin} ({len(plain)} words)")
-    matchers = {
-        n: compile_matcher(enumerate(make_topics(n, plain, hashtags))) for n in TOPIC_COUNTS
-    }
-    timings = dict.fromkeys(TOPIC_COUNTS, float("inf"))
+    for shape, make_topics in SHAPES.items():
+        matchers = {n: compile_matcher(enumerate(make_topics(n, plain, hashtags))) for n in SIZES}
+        report(shape, matchers, docs, args.repeat)
+
+
+def report(shape: str, matchers: dict[int, Matcher], docs: list[Document], repeat: int) -> None:
+    timings = dict.fromkeys(matchers, float("inf"))
     hits: dict[int, int] = {}
     # Interleaved repeats, best time kept: other load on the machine hits every size alike.
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         for count, matcher in matchers.items():
             seconds, hits[count] = seconds_to_match(matcher, docs)
             timings[count] = min(timings[count], seconds)
+    print(f"{shape}:")
     for count, seconds in timings.items():
-        rate = len(docs) / seconds
-        print(
-            f"{count:>6} topics: {rate:>9,.0f} posts/s, {hits[count] / len(docs):.2f} matches/post"
-        )
-    ratio = timings[TOPIC_COUNTS[-1]] / timings[TOPIC_COUNTS[0]]
-    print(f"time ratio {TOPIC_COUNTS[-1]:,} vs {TOPIC_COUNTS[0]} topics: {ratio:.2f}x")
+        rate, per_post = len(docs) / seconds, hits[count] / len(docs)
+        print(f"  {count:>6} topics: {rate:>9,.0f} posts/s, {per_post:.2f} matches/post")
+    ratio = timings[SIZES[-1]] / timings[SIZES[0]]
+    print(f"  time ratio {SIZES[-1]:,} vs {SIZES[0]} topics: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Replay CrisisLex T26 mention timelines through the detector: how soon after onset is the first alert?
+"""Replay CrisisLex T26 timelines through the detector: how soon after onset is the first alert?
 
 Usage: .venv/bin/python bench/crisis_replay.py [EVENT ...]
 

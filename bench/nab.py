@@ -1,4 +1,4 @@
-"""NAB realTweets benchmark: the shipped detector (exactly `earshot detect`) vs baseline and leaderboard.
+"""NAB realTweets benchmark: the shipped detector (as `earshot detect`) vs baseline and leaderboard.
 
 Usage: .venv/bin/python bench/nab.py [--sensitivity normal] [--sweep]
 
@@ -53,9 +53,7 @@ def score_dir(results: Path, quiet: bool = False) -> float:
     return float(json.loads(report.read_text())["profiles"]["standard"]["normalized"])
 
 
-def run_detector(
-    out: Path, sensitivity: Sensitivity, config: DetectorConfig | None = None
-) -> None:
+def run_detector(out: Path, sensitivity: Sensitivity, config: DetectorConfig | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for series in sorted(DATA.rglob("*.csv")):
         detect_file(series, out / series.name, sensitivity, config)

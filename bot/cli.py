@@ -9,7 +9,15 @@ import sys
 from collections.abc import Sequence
 
 # Each module registers its own subcommands; adding one is adding a name here.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("config", "scan", "reports", "digest", "demo", "run")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "config",
+    "scan",
+    "importing",
+    "reports",
+    "digest",
+    "demo",
+    "run",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from commands.charts import Chart
+if TYPE_CHECKING:  # matplotlib is heavy: import it only where a chart is drawn
+    from commands.charts import Chart
 
 
 class UsageError(ValueError):

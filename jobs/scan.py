@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
+from sqlalchemy import Engine
 
 from jobs.ingest import Ingestor, SourceRef
 from jobs.sources.base import SourceError
@@ -36,6 +37,36 @@ class ScanOutcome:
 def worker_id() -> str:
     """Identifies this process in leases, so two workers never scan one source at once."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def release_dead_local_leases(engine: Engine) -> int:
+    """Free leases held by processes of this host that no longer exist (killed mid-scan),
+    so a restarted worker picks their sources up at once instead of after the TTL."""
+    host = socket.gethostname()
+    sources = Sources(engine)
+    freed = 0
+    for row in sources.leased_by_host(host):
+        owner = row.lease_owner or ""
+        pid = owner.rsplit(":", 1)[1]
+        if (
+            row.id is not None
+            and pid.isdigit()
+            and int(pid) != os.getpid()
+            and not _alive(int(pid))
+        ):
+            sources.release(row.id, owner)
+            freed += 1
+    return freed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def run_scan(
@@ -106,5 +137,6 @@ def scan_due(
     Several workers can run this at once: each leases different sources.
     """
     owner = owner or worker_id()
+    release_dead_local_leases(ingestor.engine)
     rows = Sources(ingestor.engine).claim_due(owner, now(), LEASE_TTL, limit, team_id)
     return [run_scan(ingestor, row, client, now=now, owner=owner, sleep=sleep) for row in rows]

@@ -153,6 +153,12 @@ class Sources:
             rows = session.exec(select(SourceRow).where(col(SourceRow.id).in_(ids)))
             return sorted(rows, key=lambda r: ids.index(r.id))
 
+    def leased_by_host(self, host: str) -> list[SourceRow]:
+        """Sources whose lease is held by a worker on `host` (owners are "host:pid")."""
+        with Session(self.engine) as session:
+            stmt = select(SourceRow).where(col(SourceRow.lease_owner).startswith(f"{host}:"))
+            return list(session.exec(stmt))
+
     def release(self, source_id: int, owner: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(

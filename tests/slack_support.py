@@ -5,14 +5,19 @@ and users.info admin flags, so this subclasses it rather than editing it.)"""
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+import uvicorn
 from slack_bolt import BoltRequest
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import Engine
 
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -117,13 +122,22 @@ def bolt_request(body: str, content_type: str, **extra_headers: str) -> BoltRequ
     return BoltRequest(body=body, headers={k: [v] for k, v in headers.items()})
 
 
-def make_runtime(db_url: str, now: datetime, **settings: Any) -> Runtime:
-    values: dict[str, Any] = {"database_url": db_url, "slack_signing_secret": SECRET}
+def make_runtime(engine: Engine, now: datetime, **settings: Any) -> Runtime:
+    """A runtime on the test's database (the fixture's engine: on PostgreSQL its schema is
+    set through connect_args, which a URL alone would lose) with a frozen clock."""
+    values: dict[str, Any] = {
+        "database_url": engine.url.render_as_string(hide_password=False),
+        "slack_signing_secret": SECRET,
+    }
     values.update(settings)
-    return Runtime(Settings(**values), clock=lambda: now)
+    runtime = Runtime(Settings(**values), clock=lambda: now)
+    runtime.__dict__["engine"] = engine  # primes the cached_property
+    return runtime
 
 
-def seed_flood(runtime: Runtime, team_id: str, now: datetime, texts: Sequence[str] = FLOOD_TEXTS) -> None:
+def seed_flood(
+    runtime: Runtime, team_id: str, now: datetime, texts: Sequence[str] = FLOOD_TEXTS
+) -> None:
     """A saved topic "flood" and a few matching posts in the last two days."""
     Topics(runtime.engine).add(team_id, "flood", "flood", now=now - timedelta(days=3))
     row = Sources(runtime.engine).ensure(team_id, "city-feed", "rss", now=now - timedelta(days=3))
@@ -141,3 +155,25 @@ def seed_flood(runtime: Runtime, team_id: str, now: datetime, texts: Sequence[st
         for index, text in enumerate(texts)
     ]
     runtime.ingestor.ingest(team_id, SourceRef(row.id, row.kind, row.name), posts, now=now)
+
+
+@contextmanager
+def serving(asgi: Any) -> Iterator[str]:
+    """Run `asgi` under a real uvicorn on 127.0.0.1:<free port>; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

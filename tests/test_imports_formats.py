@@ -134,6 +134,16 @@ def test_jsonl_problems_name_the_line_and_the_fix(tmp_path: Path) -> None:
     assert "save the file as UTF-8" in found[9]
 
 
+def test_json_the_parser_refuses_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "huge.jsonl"
+    path.write_text('{"id": ' + "9" * 5000 + "}\n" + "[" * 100_000 + "\n")
+    rows = list(iter_import(path))
+    assert [(row.line, "invalid JSON" in row.message) for row in problems(rows)] == [
+        (1, True),
+        (2, True),
+    ]
+
+
 def test_csv_problems_keep_going(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_bytes(

@@ -8,10 +8,12 @@ from datetime import datetime
 import pytest
 
 from jobs.spikes import Detector, DetectorConfig, Verdict
-from tests.spikes_series import BUCKET, PER_DAY, START, flat, noisy_counts, with_surge
+from tests.test_spikes_series import BUCKET, PER_DAY, START, flat, noisy_counts, with_surge
 
 
-def replay(series: list[tuple[datetime, float]], config: DetectorConfig | None = None) -> list[Verdict]:
+def replay(
+    series: list[tuple[datetime, float]], config: DetectorConfig | None = None
+) -> list[Verdict]:
     detector = Detector(config)
     return [detector.update(ts, value) for ts, value in series]
 
@@ -39,8 +41,10 @@ def test_clear_surge_alerts_within_two_buckets_and_explains_itself() -> None:
     surge_at = 3 * PER_DAY + 100
     series = with_surge(noisy_counts(4 * PER_DAY, flat(40)), surge_at, [400.0] * 6)
     verdicts = replay(series)
-    assert alert_indexes(verdicts) == [surge_at + 1]
-    alert = verdicts[surge_at + 1]
+    alerts = alert_indexes(verdicts)
+    assert len(alerts) == 1
+    assert alerts[0] in (surge_at, surge_at + 1)
+    alert = verdicts[alerts[0]]
     assert alert.severity == "critical"
     assert alert.ratio > 8
     assert 30 < alert.baseline < 50
@@ -51,29 +55,32 @@ def test_clear_surge_alerts_within_two_buckets_and_explains_itself() -> None:
 def test_cooldown_keeps_one_alert_open_then_allows_the_next_surge() -> None:
     first = 3 * PER_DAY
     second = first + 24  # two hours later: same story, the open alert is updated
-    third = second + 6 + 13 * 12  # 13 h after the last anomalous bucket
+    third = second + 6 + 14 * 12  # well past 12 h after the last anomalous bucket
     series = noisy_counts(5 * PER_DAY, flat(40))
     for start in (first, second, third):
         series = with_surge(series, start, [500.0] * 6)
     verdicts = replay(series)
-    assert alert_indexes(verdicts) == [first + 1, third + 1]
-    assert all(verdicts[i].continuing for i in range(second + 1, second + 6))
-    assert all(verdicts[i].continuing for i in range(first + 2, first + 6))
-    assert not verdicts[third + 1].continuing
+    alerts = alert_indexes(verdicts)
+    assert len(alerts) == 2
+    assert first <= alerts[0] <= first + 1
+    assert third <= alerts[1] <= third + 1
+    assert all(verdicts[i].continuing for i in range(second, second + 6))
+    assert all(verdicts[i].continuing for i in range(alerts[0] + 1, first + 6))
+    assert not any(verdicts[i].continuing for i in range(third - 24, alerts[1] + 1))
 
 
 def test_a_daily_peak_stops_alerting_once_the_rhythm_is_learned() -> None:
     def evening_peak(ts: datetime) -> float:
-        return 240.0 if ts.hour == 18 else 40.0
+        return 160.0 if ts.hour == 18 else 40.0
 
     verdicts = replay(noisy_counts(21 * PER_DAY, evening_peak, seed=3))
     alert_days = {verdicts[i].ts.date() for i in alert_indexes(verdicts)}
     assert alert_days, "the first evening peaks are news before the rhythm is known"
-    assert max(alert_days) < (START + 7 * PER_DAY * BUCKET).date()
+    assert max(alert_days) < (START + 5 * PER_DAY * BUCKET).date()
     last_day = verdicts[-PER_DAY:]
     at_peak = [v.baseline for v in last_day if v.ts.hour == 18]
     at_dawn = [v.baseline for v in last_day if v.ts.hour == 6]
-    assert min(at_peak) > 4 * max(at_dawn)
+    assert min(at_peak) > 3 * max(at_dawn)
 
 
 def test_high_sensitivity_alerts_on_a_moderate_surge_that_low_ignores() -> None:
@@ -103,10 +110,10 @@ def test_state_survives_json_and_stays_small() -> None:
     continued = [original.update(ts, value) for ts, value in tail]
     assert [restored.update(ts, value) for ts, value in tail] == continued
     assert any(v.alert for v in continued)
-    early = Detector()
-    for ts, value in series[:PER_DAY]:
-        early.update(ts, value)
-    assert len(json.dumps(original.to_state())) < len(json.dumps(early.to_state())) + 100
+    state = original.to_state()
+    assert len(state["baseline"]["hour"]) == 24
+    assert len(state["baseline"]["weekday"]) == 7
+    assert len(json.dumps(state)) < 2500  # twelve days in; a year would be the same size
 
 
 def test_restoring_with_another_sensitivity_keeps_what_was_learned() -> None:

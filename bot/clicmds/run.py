@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import Any, Literal, Protocol
@@ -90,13 +91,24 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _with_scheduler(rt: Runtime, poster: Poster, args: argparse.Namespace, serve: Any) -> int:
+    """Serve until done or stopped (Ctrl-C, SIGTERM), then stop the scheduler cleanly."""
+    if threading.current_thread() is threading.main_thread():
+        # uvicorn re-raises SIGTERM after its graceful shutdown; the default handler would
+        # end the process there, before the scheduler's shutdown below.
+        signal.signal(signal.SIGTERM, _interrupt)
     handle = None if args.no_scheduler else start_scheduler(rt, poster)
     try:
         code: int = serve()
         return code
+    except KeyboardInterrupt:
+        return 0
     finally:
         if handle is not None:
             handle.shutdown()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _serve_http(rt: Runtime, host: str, port: int) -> int:
@@ -113,14 +125,10 @@ def _serve_socket_mode(rt: Runtime) -> int:
 
     from bot.slack.app import build_app
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt  # unwinds start() so the scheduler shuts down cleanly
-
-    signal.signal(signal.SIGTERM, stop)
     handler = SocketModeHandler(build_app(rt), rt.settings.slack_app_token)
     try:
         handler.start()  # type: ignore[no-untyped-call]
-    except KeyboardInterrupt:
+    finally:
         handler.close()  # type: ignore[no-untyped-call]
     return 0
 

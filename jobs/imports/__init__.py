@@ -6,6 +6,7 @@ each item is an `ImportedPost(source, post, line)` or an `ImportProblem(line, me
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -57,6 +58,8 @@ def iter_import(path: Path, fmt: str | None = None) -> Iterator[ImportRow]:
         raise ValueError(f"no such file: {path}")
     if not path.is_file():
         raise ValueError(f"not a regular file: {path}")
+    if not os.access(path, os.R_OK):
+        raise ValueError(f"no permission to read {path}")
     if fmt is not None and fmt.lower() not in FORMATS:
         raise ValueError(f"unknown import format {fmt!r}; use one of: {', '.join(FORMATS)}")
     chosen = detect_format(path) if fmt is None else fmt.lower()

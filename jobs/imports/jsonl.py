@@ -27,8 +27,9 @@ def iter_jsonl(path: Path) -> Iterator[ImportRow]:
                 " each line must be one complete JSON object",
             )
             continue
-        except RecursionError:
-            yield ImportProblem(line.number, "invalid JSON: nested too deeply")
+        except (ValueError, RecursionError) as error:
+            # e.g. an integer longer than Python's 4,300-digit limit, or deep nesting
+            yield ImportProblem(line.number, f"invalid JSON ({type(error).__name__}: {error})")
             continue
         if not isinstance(value, dict):
             yield ImportProblem(

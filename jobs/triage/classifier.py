@@ -54,12 +54,14 @@ def explain(model: LinearModel, found: list[tuple[str, str]], best: int, second:
         if token in model.weights:
             surface_by_token.setdefault(token, surface)
     pulls = {token: _centred(model.weights[token]) for token in surface_by_token}
-    reasons = [
-        _reason(token, surface_by_token[token], best, pulls[token][best])
+    leaders = [
+        token
         for token in sorted(pulls, key=lambda t: pulls[t][best], reverse=True)[:TOP_REASONS]
         if pulls[token][best] > 0
     ]
-    rival = max(pulls, key=lambda t: pulls[t][second], default=None)
+    reasons = [_reason(t, surface_by_token[t], best, pulls[t][best]) for t in leaders]
+    others = [token for token in pulls if token not in leaders]
+    rival = max(others, key=lambda t: pulls[t][second], default=None)
     if rival is not None and pulls[rival][second] > 0:
         reasons.append(_reason(rival, surface_by_token[rival], second, pulls[rival][second]))
     if not reasons:

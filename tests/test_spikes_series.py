@@ -1,4 +1,4 @@
-"""Synthetic, seeded count series for the spike detector tests."""
+"""Synthetic, seeded count series shared by the spike detector tests (and a check of them)."""
 
 from __future__ import annotations
 
@@ -37,3 +37,10 @@ def with_surge(
     for offset, value in enumerate(values):
         surged[start + offset] = (series[start + offset][0], value)
     return surged
+
+
+def test_series_are_seeded_regular_and_centred_on_the_mean() -> None:
+    series = noisy_counts(PER_DAY, flat(40))
+    assert series == noisy_counts(PER_DAY, flat(40))
+    assert [ts for ts, _ in series][:2] == [START, START + BUCKET]
+    assert 38 < sum(value for _, value in series) / len(series) < 42
