@@ -15,6 +15,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "importing",
     "reports",
     "digest",
+    "detect",
     "demo",
     "run",
 )

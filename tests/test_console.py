@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.clicmds.run import ModeError, choose_mode
 from bot.console import ConsoleOutput, ConsolePoster, run_console
@@ -83,10 +84,7 @@ def test_team_flag_and_end_of_input(tmp_path: Path) -> None:
     assert "Posts: 3 " in done.stdout
 
 
-def test_console_loop_handles_help_errors_and_unknown_input(tmp_path: Path, engine: object) -> None:
-    from sqlalchemy import Engine
-
-    assert isinstance(engine, Engine)
+def test_console_loop_handles_help_errors_and_unknown_input(tmp_path: Path, engine: Engine) -> None:
     runtime = make_runtime(engine, datetime(2026, 11, 20, 12, tzinfo=UTC))
     stream = io.StringIO()
     output = ConsoleOutput(stream, tmp_path / "charts")

@@ -27,8 +27,6 @@ BOT_SCOPES = (
     "files:write",
     "users:read",
     "usergroups:read",
-    "channels:read",
-    "groups:read",
 )
 STATE_EXPIRATION_SECONDS = 600
 

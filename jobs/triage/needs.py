@@ -14,8 +14,8 @@ from jobs.triage.need_terms import (
     NEED_TERMS,
     RHETORICAL,
 )
+from jobs.triage.tokens import URL_PATTERN
 
-_URL = re.compile(r"https?://\S*|www\.\S+", re.IGNORECASE)
 _LEADING_RETWEET = re.compile(r"^\s*rt\s+@\w+:?\s*", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 # A question opens with one of these, here or after a sentence break or a mention.
@@ -52,7 +52,7 @@ def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
 
 def fold(text: str) -> str:
     """Lower-case, accents dropped, links removed: the text the phrase lists are matched on."""
-    decomposed = unicodedata.normalize("NFKD", _URL.sub(" ", text).lower())
+    decomposed = unicodedata.normalize("NFKD", URL_PATTERN.sub(" ", text).lower())
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return folded.replace("\u2019", "'")
 

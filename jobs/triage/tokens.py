@@ -10,15 +10,16 @@ MENTION_MARK = "<mention>"
 NUMBER_MARK = "<number>"
 RETWEET_MARK = "<rt>"
 
-_URL = re.compile(r"https?://\S*|www\.\S+", re.IGNORECASE)
+# Also catches links truncated by a retweet ("http…"), which would otherwise leave "http".
+URL_PATTERN = re.compile(r"\bhttps?\b\S*|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 _RETWEET = re.compile(r"^\s*rt\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _HTML_ENTITY = re.compile(r"&(?:amp|lt|gt|quot);")
 
-# Longest first, so "ations" wins over "s"; a light stemmer keeps "evacuate",
+# Longest first, so "ions" wins over "s"; a light stemmer keeps "evacuate",
 # "evacuated" and "evacuation" on one weight without a language-specific library.
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ers", "ies", "ied", "ed", "es", "s")
+_SUFFIXES = ("ings", "ing", "ions", "ion", "ers", "ies", "ied", "ed", "es", "s", "e")
 _MIN_STEM = 4
 
 
@@ -50,8 +51,8 @@ def features(text: str) -> list[tuple[str, str]]:
         found.append((RETWEET_MARK, "RT"))
         text = text[retweet.end() :]
     text = _HTML_ENTITY.sub(" ", text)
-    found.extend((URL_MARK, url) for url in _URL.findall(text))
-    text = _URL.sub(" ", text)
+    found.extend((URL_MARK, url) for url in URL_PATTERN.findall(text))
+    text = URL_PATTERN.sub(" ", text)
     found.extend((MENTION_MARK, handle) for handle in _MENTION.findall(text))
     text = _MENTION.sub(" ", text)
     for word in _WORD.findall(_fold(text)):
