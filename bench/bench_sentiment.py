@@ -116,7 +116,7 @@ def main() -> None:
         "Scorer (normalize + cache)": scorer,
         f"ParallelScorer ({args.workers} workers)": parallel,
     }
-    best = {name: (0.0, 0.0) for name in variants}
+    best = dict.fromkeys(variants, (0.0, 0.0))
     try:
         # Rounds interleave the variants, so a burst of other load hits all of them alike.
         for round_number in range(1, args.rounds + 1):

@@ -73,9 +73,8 @@ def test_piped_commands_print_replies_and_write_charts(tmp_path: Path) -> None:
 
 def test_team_flag_and_end_of_input(tmp_path: Path) -> None:
     url = seeded_database(tmp_path, "TOTHER")
-    done = run_earshot(
-        tmp_path, url, "/sentiment flood\n", "run", "--team", "local", "--no-scheduler"
-    )
+    # With the scheduler (the default): it starts, and stops cleanly at end of input.
+    done = run_earshot(tmp_path, url, "/sentiment flood\n", "run", "--team", "local")
     assert done.returncode == 0, done.stderr
     assert "Posts: 0 " in done.stdout  # team "local" has none of TOTHER's posts
     done = run_earshot(

@@ -144,6 +144,21 @@ def test_json_the_parser_refuses_is_a_problem(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+def test_overlong_line_is_skipped_with_a_problem(tmp_path: Path, suffix: str) -> None:
+    good = as_fields("s", POSTS[0])
+    path = tmp_path / f"long.{suffix}"
+    if suffix == "jsonl":
+        path.write_text(f"{json.dumps(good)}\n{'x' * 1_100_000}\n{json.dumps(good)}\n")
+    else:
+        write_csv(path, [good, {**good, "text": "y" * 1_100_000}, good])
+    rows = list(iter_import(path))
+    assert [row.line for row in posts(rows)] == ([1, 3] if suffix == "jsonl" else [2, 4])
+    (problem,) = problems(rows)
+    assert problem.line == (2 if suffix == "jsonl" else 3)
+    assert "is longer than 1 MiB; split it" in problem.message
+
+
 def test_csv_problems_keep_going(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_bytes(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jobs.sentiment import MAX_SCORED_COST, Scorer, label, normalize
@@ -90,6 +90,7 @@ def test_long_post_is_capped_at_a_word_boundary() -> None:
     assert len(" ".join(words[: len(kept) + 1])) > MAX_SCORED_COST
 
 
+@settings(deadline=None)  # the first example loads VADER's lexicon
 @given(st.text(max_size=3000))
 def test_normalize_is_total_and_bounded(text: str) -> None:
     result = normalize(text)

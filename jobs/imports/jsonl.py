@@ -14,7 +14,7 @@ def iter_jsonl(path: Path) -> Iterator[ImportRow]:
     """Posts and problems in file order; blank lines are skipped silently."""
     for line in read_lines(path):
         if line.problem is not None:
-            yield ImportProblem(line.number, line.problem)
+            yield ImportProblem(line.number, f"line is {line.problem}")
             continue
         if not line.text.strip():
             continue

@@ -29,7 +29,7 @@ def read_lines(path: Path) -> Iterator[Line]:
             number += 1
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
                 _skip_to_next_line(handle)
-                yield Line(number, "\n", "line is longer than 1 MiB; split it into separate posts")
+                yield Line(number, "\n", "longer than 1 MiB; split it into separate posts")
                 continue
             if number == 1 and raw.startswith(_UTF8_BOM):
                 raw = raw[len(_UTF8_BOM) :]

@@ -1,0 +1,146 @@
+"""Spike alerts through the scheduler into the fake Slack: fast, once, updated, escalated."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.scheduler import Ticks
+from commands import alerts as alert_cmd
+from jobs.sources.base import RawPost
+from storage.alerts import Alerts
+from storage.topics import Topics
+from storage.workspaces import Workspaces
+from tests.delivery_helpers import TOKEN, Clock, store, wired
+from tests.fakes.slack import FakeSlack
+
+SURGE = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 3 a.m. somewhere: nobody is watching
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        fake.add_team("T1", TOKEN)
+        fake.add_channel("C1", "T1")
+        yield fake
+
+
+def _history(surge_per_bucket: int) -> list[RawPost]:
+    """Two days of ordinary chatter (about 3 posts per 5 minutes), then a 40-minute surge."""
+    rng = random.Random(4)
+    posts = []
+    start = SURGE - timedelta(days=2)
+    minutes = 0
+    while start + timedelta(minutes=minutes) < SURGE + timedelta(minutes=40):
+        at = start + timedelta(minutes=minutes)
+        surging = at >= SURGE
+        count = surge_per_bucket if surging else rng.choice([1, 2, 3, 3, 4, 5])
+        text = "Flood water rising fast, evacuate now" if surging else "flood insurance question"
+        for k in range(count):
+            posts.append(
+                RawPost(
+                    external_id=f"{minutes}-{k}",
+                    text=f"{text} {k}",
+                    created_at=at + timedelta(seconds=7 * k),
+                    author=f"a{k}",
+                    lang="en",
+                    likes=k,
+                )
+            )
+        minutes += 5
+    return posts
+
+
+def _alerting(db_url: str, slack: FakeSlack, surge: int = 40) -> tuple[Clock, Ticks]:
+    clock = Clock(SURGE - timedelta(minutes=5))
+    ticks = wired(db_url, slack, clock)
+    engine = ticks.runtime.engine
+    Topics(engine).add("T1", "flood", "flood*", now=clock.now, channel="C1")
+    Workspaces(engine).update(
+        "T1", clock.now, escalation_group="S0INCIDENT", escalate_after_minutes=30
+    )
+    store(ticks.runtime, "T1", _history(surge), clock.now)
+    return clock, ticks
+
+
+def _alert_messages(slack: FakeSlack) -> list[dict[str, object]]:
+    return [m for m in slack.messages if "Volume spike" in str(m.get("text", ""))]
+
+
+def test_surge_alerts_within_minutes_once_then_updates(db_url: str, slack: FakeSlack) -> None:
+    clock, ticks = _alerting(db_url, slack)
+    first_post_at = None
+    while clock.now < SURGE + timedelta(minutes=40):
+        ticks.alerts()
+        if first_post_at is None and _alert_messages(slack):
+            first_post_at = clock.now
+        clock.now += timedelta(minutes=1)
+    assert first_post_at is not None
+    assert first_post_at - SURGE <= timedelta(minutes=15)
+    sent = _alert_messages(slack)
+    assert len(sent) == 1  # one alert per surge; later buckets update it in place
+    blocks = str(sent[0]["blocks"])
+    assert "alert_ack" in blocks and "alert_mute_1h" in blocks and "alert_more_posts" in blocks
+    assert "evacuate" in blocks  # the posts driving it
+    assert slack.updates(str(sent[0]["ts"]))  # chat.update as the surge went on
+    upload = next(iter(slack.uploads.values()))
+    assert upload["bytes"].startswith(b"\x89PNG")
+
+
+def test_unacknowledged_alert_escalates_once(db_url: str, slack: FakeSlack) -> None:
+    clock, ticks = _alerting(db_url, slack)
+    clock.now = SURGE + timedelta(minutes=40)
+    for _ in range(50):
+        ticks.alerts()
+        clock.now += timedelta(minutes=1)
+    escalations = [m for m in slack.messages if "S0INCIDENT" in str(m.get("text", ""))]
+    assert len(escalations) == 1
+    assert escalations[0]["thread_ts"] == _alert_messages(slack)[0]["ts"]
+
+
+def test_acknowledged_alert_does_not_escalate(db_url: str, slack: FakeSlack) -> None:
+    clock, ticks = _alerting(db_url, slack)
+    clock.now = SURGE + timedelta(minutes=40)
+    ticks.alerts()
+    alert = Alerts(ticks.runtime.engine).recent("T1", 1)[0]
+    assert alert.id is not None
+    ctx = ticks.runtime.ctx("T1", user_id="U42", now=clock.now)
+    reply = alert_cmd.acknowledge(ctx, alert.id)
+    assert "acknowledged by <@U42>" in str(reply.blocks)
+    assert "alert_ack" not in str(reply.blocks)
+    for _ in range(60):
+        clock.now += timedelta(minutes=1)
+        ticks.alerts()
+    assert not [m for m in slack.messages if "S0INCIDENT" in str(m.get("text", ""))]
+
+
+def test_muted_topic_records_but_does_not_post(db_url: str, slack: FakeSlack) -> None:
+    clock, ticks = _alerting(db_url, slack)
+    Topics(ticks.runtime.engine).update("T1", "flood", muted_until=SURGE + timedelta(hours=2))
+    clock.now = SURGE + timedelta(minutes=40)
+    ticks.alerts()
+    assert _alert_messages(slack) == []
+    assert Alerts(ticks.runtime.engine).recent("T1", 1)[0].status == "muted"
+
+
+def test_tiny_volumes_never_alert(db_url: str, slack: FakeSlack) -> None:
+    clock, ticks = _alerting(db_url, slack, surge=8)  # x3 the usual, but only 8 posts
+    clock.now = SURGE + timedelta(minutes=40)
+    ticks.alerts()
+    assert _alert_messages(slack) == []
+    assert Alerts(ticks.runtime.engine).recent("T1") == []
+
+
+def test_slack_down_then_alert_delivered_once(db_url: str, slack: FakeSlack) -> None:
+    clock, ticks = _alerting(db_url, slack)
+    slack.fail("chat.postMessage", status=503, times=3)
+    clock.now = SURGE + timedelta(minutes=40)
+    ticks.alerts()
+    assert _alert_messages(slack) == []
+    for _ in range(30):
+        clock.now += timedelta(minutes=1)
+        ticks.alerts()
+    assert len(_alert_messages(slack)) == 1
