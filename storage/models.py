@@ -183,6 +183,10 @@ class Workspace(SQLModel, table=True):
     escalation_group: str | None = Field(default=None, max_length=32)
     escalate_after_minutes: int = 30
     retention_days: int | None = None
+    renotify_after_minutes: int = 60  # routed posts nobody claimed are raised again
+    routed_through_post_id: int = Field(  # help routing has looked at posts up to this id
+        default=0, sa_column=Column(BigInteger, nullable=False, default=0)
+    )
     pseudonymize_authors: bool = False
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 
@@ -292,3 +296,83 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=64)
     target: str = Field(default="", max_length=200)
     detail: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Incident(SQLModel, table=True):
+    """Incident mode: a named emergency with its own topic, faster scans and a live summary."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    name: str = Field(max_length=80)
+    query: str = Field(max_length=2000)
+    channel: str | None = Field(default=None, max_length=32)
+    topic_id: int | None = None  # the incident's own topic
+    crisis_topic_id: int | None = None  # the related crisis-term pack
+    status: str = Field(default="active", max_length=16)  # active | closed
+    started_by: str | None = Field(default=None, max_length=32)
+    started_at: datetime = Field(sa_column=utc_column(nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=utc_column())
+    ended_reason: str | None = Field(default=None, max_length=200)
+    peak_hourly: int = 0
+    summary_ts: str | None = Field(default=None, max_length=32)
+    summary_updated_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # What incident mode changed, to restore when it ends: {source_id: interval_seconds}.
+    saved_intervals: dict[str, int] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+
+
+class IncidentEvent(SQLModel, table=True):
+    """The incident's timeline: alerts, acknowledgements, summaries, start and end."""
+
+    __tablename__ = "incident_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    incident_id: int = Field(foreign_key="incidents.id", index=True)
+    at: datetime = Field(sa_column=utc_column(nullable=False))
+    kind: str = Field(max_length=32)
+    actor: str | None = Field(default=None, max_length=64)
+    text: str = Field(default="", max_length=4000)
+
+
+class Route(SQLModel, table=True):
+    """Help routing: posts of a need category (or matching a query) go to an agency channel."""
+
+    __tablename__ = "routes"
+    __table_args__ = (UniqueConstraint("team_id", "agency", "channel", "match"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    agency: str = Field(max_length=80)
+    channel: str = Field(max_length=32)
+    match: str = Field(max_length=2000)  # a need category name, or a query
+    is_category: bool = True
+    created_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class RoutedPost(SQLModel, table=True):
+    """A post routed to an agency, with who claimed and resolved it and when."""
+
+    __tablename__ = "routed_posts"
+    __table_args__ = (UniqueConstraint("team_id", "post_id", "route_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    post_id: int = Field(sa_column=Column(BigInteger().with_variant(Integer(), "sqlite")))
+    route_id: int = Field(foreign_key="routes.id", index=True)
+    channel: str = Field(max_length=32)
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reason: str = Field(default="", max_length=1000)
+    status: str = Field(default="new", max_length=16)  # new | claimed | resolved | not_actionable
+    message_ts: str | None = Field(default=None, max_length=32)
+    claimed_by: str | None = Field(default=None, max_length=32)
+    claimed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    closed_by: str | None = Field(default=None, max_length=32)
+    closed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    renotified_at: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))

@@ -27,17 +27,14 @@ class Matcher:
     def __init__(self, queries: dict[int, Query]) -> None:
         self.queries = dict(queries)
         self._tests: dict[int, Predicate] = {}
-        # key -> topics that match whenever the key is present / to evaluate then
-        self._exact: dict[str, list[int]] = {}
-        self._check: dict[str, list[int]] = {}
+        # key -> (topics that match whenever the key is present, topics to evaluate then);
+        # one small table on purpose: with 10,000 topics, memory traffic is the cost.
+        self._index: dict[str, tuple[list[int], list[int]]] = {}
         self._prefixes: dict[str, set[str]] = {}
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._always: list[int] = []
         for topic_id, query in self.queries.items():
             self._file(topic_id, query)
-        self._exact_keys = frozenset(self._exact)
-        self._check_keys = frozenset(self._check)
-        self._keys = self._exact_keys | self._check_keys
 
     def _file(self, topic_id: int, query: Query) -> None:
         self._tests[topic_id] = query.test
@@ -45,9 +42,9 @@ class Matcher:
         if found is None:
             self._always.append(topic_id)
             return
-        index = self._exact if found.exact else self._check
         for key in found.keys:
-            index.setdefault(key, []).append(topic_id)
+            exact, check = self._index.setdefault(key, ([], []))
+            (exact if found.exact else check).append(topic_id)
             if key[0] == PREFIX_MARK:
                 prefix = key[1:]
                 head = prefix[: _HEAD + (prefix[0] in "#@")]
@@ -59,15 +56,19 @@ class Matcher:
     def match(self, doc: Document | AnalyzedPost) -> list[int]:
         """Sorted ids of the topics whose query matches the post."""
         post = doc if isinstance(doc, AnalyzedPost) else analyze(doc)
-        # The intersection runs in C over the post's few keys, whatever the topic count.
-        hits = post.keys & self._keys
+        # map/filter run in C over the post's few keys, whatever the topic count.
+        found = list(filter(None, map(self._index.get, post.keys)))
         if self._prefixes:
-            hits = hits.union(self._prefix_keys(post))
-        if not hits and not self._always:
+            found.extend(map(self._index.__getitem__, self._prefix_keys(post)))
+        if not found and not self._always:
             return []
-        # map/union stay in C: no Python bytecode runs per matching key.
-        matched = set[int]().union(*map(self._exact.__getitem__, hits & self._exact_keys))
-        to_check = set(self._always).union(*map(self._check.__getitem__, hits & self._check_keys))
+        matched: set[int] = set()
+        to_check: set[int] = set(self._always)
+        for exact, check in found:
+            if exact:
+                matched.update(exact)
+            if check:
+                to_check.update(check)
         if to_check:
             tests = self._tests
             matched.update(topic_id for topic_id in to_check - matched if tests[topic_id](post))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:27:04.875685
+Create Date: 2026-11-22 03:37:23.923979
 """
 
 from collections.abc import Sequence
@@ -100,6 +100,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_digest_schedules_team_id"), ["team_id"], unique=False)
 
     op.create_table(
+        "incidents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("query", sa.String(length=2000), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=True),
+        sa.Column("topic_id", sa.Integer(), nullable=True),
+        sa.Column("crisis_topic_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("started_by", sa.String(length=32), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("ended_reason", sa.String(length=200), nullable=True),
+        sa.Column("peak_hourly", sa.Integer(), nullable=False),
+        sa.Column("summary_ts", sa.String(length=32), nullable=True),
+        sa.Column("summary_updated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("saved_intervals", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "name"),
+    )
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_incidents_team_id"), ["team_id"], unique=False)
+
+    op.create_table(
         "leases",
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("owner", sa.String(length=64), nullable=False),
@@ -107,6 +131,22 @@ def upgrade() -> None:
         sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    op.create_table(
+        "routes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("agency", sa.String(length=80), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("match", sa.String(length=2000), nullable=False),
+        sa.Column("is_category", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.String(length=32), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "agency", "channel", "match"),
+    )
+    with op.batch_alter_table("routes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_routes_team_id"), ["team_id"], unique=False)
+
     op.create_table(
         "sources",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -163,6 +203,8 @@ def upgrade() -> None:
         sa.Column("escalation_group", sa.String(length=32), nullable=True),
         sa.Column("escalate_after_minutes", sa.Integer(), nullable=False),
         sa.Column("retention_days", sa.Integer(), nullable=True),
+        sa.Column("renotify_after_minutes", sa.Integer(), nullable=False),
+        sa.Column("routed_through_post_id", sa.BigInteger(), nullable=False),
         sa.Column("pseudonymize_authors", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("team_id"),
@@ -182,6 +224,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("detector_states", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_detector_states_team_id"), ["team_id"], unique=False)
+
+    op.create_table(
+        "incident_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("actor", sa.String(length=64), nullable=True),
+        sa.Column("text", sa.String(length=4000), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("incident_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_incident_events_incident_id"), ["incident_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_incident_events_team_id"), ["team_id"], unique=False)
 
     op.create_table(
         "posts",
@@ -215,6 +278,34 @@ def upgrade() -> None:
     with op.batch_alter_table("posts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_posts_source_id"), ["source_id"], unique=False)
         batch_op.create_index("ix_posts_team_created", ["team_id", "created_at"], unique=False)
+
+    op.create_table(
+        "routed_posts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("post_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("route_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("categories", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.String(length=1000), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("message_ts", sa.String(length=32), nullable=True),
+        sa.Column("claimed_by", sa.String(length=32), nullable=True),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_by", sa.String(length=32), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("renotified_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["route_id"],
+            ["routes.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "post_id", "route_id"),
+    )
+    with op.batch_alter_table("routed_posts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_routed_posts_route_id"), ["route_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_routed_posts_team_id"), ["team_id"], unique=False)
 
     op.create_table(
         "topic_author_days",
@@ -287,11 +378,21 @@ def downgrade() -> None:
 
     op.drop_table("topic_hours")
     op.drop_table("topic_author_days")
+    with op.batch_alter_table("routed_posts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_routed_posts_team_id"))
+        batch_op.drop_index(batch_op.f("ix_routed_posts_route_id"))
+
+    op.drop_table("routed_posts")
     with op.batch_alter_table("posts", schema=None) as batch_op:
         batch_op.drop_index("ix_posts_team_created")
         batch_op.drop_index(batch_op.f("ix_posts_source_id"))
 
     op.drop_table("posts")
+    with op.batch_alter_table("incident_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incident_events_team_id"))
+        batch_op.drop_index(batch_op.f("ix_incident_events_incident_id"))
+
+    op.drop_table("incident_events")
     with op.batch_alter_table("detector_states", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_detector_states_team_id"))
 
@@ -306,7 +407,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_sources_next_run_at"))
 
     op.drop_table("sources")
+    with op.batch_alter_table("routes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_routes_team_id"))
+
+    op.drop_table("routes")
     op.drop_table("leases")
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incidents_team_id"))
+
+    op.drop_table("incidents")
     with op.batch_alter_table("digest_schedules", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_digest_schedules_team_id"))
 
