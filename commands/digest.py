@@ -11,6 +11,7 @@ from commands import blocks as bk
 from commands.charts import Chart, multi_topic_chart
 from commands.context import Ctx, Reply, UsageError
 from commands.coverage import coverage_line
+from commands.fmt import signed
 from commands.period import Period
 from commands.query import parse
 from commands.series import Figures, buckets, percent_change, total
@@ -243,8 +244,7 @@ def _rounded(value: float | None) -> float | None:
 
 
 def _mean(fig: Figures) -> str:
-    # Adding 0.0 turns a rounded -0.00 into +0.00.
-    return "n/a" if fig.mean_compound is None else f"{round(fig.mean_compound, 2) + 0.0:+.2f}"
+    return signed(fig.mean_compound)
 
 
 def _mean_delta(fig: Figures, previous: Figures) -> str:

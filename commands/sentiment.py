@@ -8,6 +8,7 @@ from typing import Any
 from commands import blocks as bk
 from commands.charts import volume_sentiment_chart
 from commands.context import Ctx, Reply
+from commands.fmt import signed
 from commands.period import Period, parse_period
 from commands.series import Bucket, Figures, buckets, percent_change, total
 from commands.target import Target, hours, resolve, split_period, top_posts
@@ -70,7 +71,7 @@ def render(report: SentimentReport) -> Reply:
     fig, prev = report.figures, report.previous
     name = report.target.name
     title = f"Sentiment · {name} · {report.period.label}"
-    mean = _signed(fig.mean_compound)
+    mean = signed(fig.mean_compound)
     change = _mean_change(fig, prev)
     volume = _volume_change(fig.posts, prev.posts)
     text = (
@@ -132,11 +133,6 @@ def _footnote(report: SentimentReport) -> str:
 
 def _score(post: PostView) -> str:
     return f"`{post.compound:+.2f}`" if post.compound is not None else "`n/a`"
-
-
-def _signed(value: float | None) -> str:
-    # Adding 0.0 turns a rounded -0.00 into +0.00.
-    return "n/a" if value is None else f"{round(value, 2) + 0.0:+.2f}"
 
 
 def _round(value: float | None) -> float | None:

@@ -81,6 +81,15 @@ class Sources:
             )
         return result.rowcount > 0
 
+    def set_interval(
+        self, source_id: int, seconds: int, *, next_run_at: datetime | None = None
+    ) -> None:
+        values: dict[str, object] = {"interval_seconds": seconds}
+        if next_run_at is not None:
+            values["next_run_at"] = next_run_at
+        with self.engine.begin() as conn:
+            conn.execute(update(SourceRow).where(col(SourceRow.id) == source_id).values(**values))
+
     def remove(self, team_id: str, name: str) -> bool:
         """Disable rather than delete: its posts stay, and the name stays reserved."""
         return self.set_enabled(team_id, name, enabled=False)

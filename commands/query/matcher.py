@@ -11,7 +11,6 @@ from commands.query.triggers import PREFIX_MARK, trigger
 
 # Wildcards need 3 characters, so 3 (plus a '#'/'@' marker) always fits inside one.
 _HEAD = 3
-_MAX_EXPANSIONS = 200_000
 
 
 class Matcher:
@@ -27,23 +26,26 @@ class Matcher:
     def __init__(self, queries: dict[int, Query]) -> None:
         self.queries = dict(queries)
         self._tests: dict[int, Predicate] = {}
-        # key -> (topics that match whenever the key is present, topics to evaluate then);
-        # one small table on purpose: with 10,000 topics, memory traffic is the cost.
-        self._index: dict[str, tuple[list[int], list[int]]] = {}
         self._prefixes: dict[str, set[str]] = {}
-        self._expansions: dict[str, tuple[str, ...]] = {}
         self._always: list[int] = []
+        filed: dict[str, tuple[list[int], list[int]]] = {}
         for topic_id, query in self.queries.items():
-            self._file(topic_id, query)
+            self._file(topic_id, query, filed)
+        # key -> (topics that match whenever the key is present, topics to evaluate then).
+        # Tuples (the empty one is shared) keep it compact: with 10,000 topics, memory
+        # traffic is most of the cost of a lookup.
+        self._index = {key: (tuple(exact), tuple(check)) for key, (exact, check) in filed.items()}
 
-    def _file(self, topic_id: int, query: Query) -> None:
+    def _file(
+        self, topic_id: int, query: Query, filed: dict[str, tuple[list[int], list[int]]]
+    ) -> None:
         self._tests[topic_id] = query.test
         found = trigger(query.root)
         if found is None:
             self._always.append(topic_id)
             return
         for key in found.keys:
-            exact, check = self._index.setdefault(key, ([], []))
+            exact, check = filed.setdefault(key, ([], []))
             (exact if found.exact else check).append(topic_id)
             if key[0] == PREFIX_MARK:
                 prefix = key[1:]
@@ -75,29 +77,15 @@ class Matcher:
         return sorted(matched)
 
     def _prefix_keys(self, post: AnalyzedPost) -> list[str]:
+        """Wildcard keys the post's tokens satisfy, found through their first characters."""
         found: list[str] = []
-        expansions = self._expansions
-        for tokens in (post.terms, post.tags):
+        prefixes = self._prefixes
+        for tokens, head_length in ((post.terms, _HEAD), (post.tags, _HEAD + 1)):
             for token in tokens:
-                keys = expansions.get(token)
-                if keys is None:
-                    keys = self._expand(token)
-                if keys:
-                    found.extend(keys)
+                for prefix in prefixes.get(token[:head_length], ()):
+                    if token.startswith(prefix):
+                        found.append(PREFIX_MARK + prefix)
         return found
-
-    def _expand(self, token: str) -> tuple[str, ...]:
-        """The wildcard keys a token satisfies, remembered: a vocabulary repeats a lot."""
-        if len(self._expansions) >= _MAX_EXPANSIONS:
-            self._expansions.clear()
-        head = token[: _HEAD + (token[0] in "#@")]
-        keys = tuple(
-            PREFIX_MARK + prefix
-            for prefix in self._prefixes.get(head, ())
-            if token.startswith(prefix)
-        )
-        self._expansions[token] = keys
-        return keys
 
 
 def compile_matcher(topics: Iterable[tuple[int, str | Query]]) -> Matcher:
