@@ -16,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime, job_ctx
 from commands.context import Ctx
-from jobs import alerts, digests
+from jobs import alerts, digests, incidents
 from jobs.poster import Poster
 from jobs.scan import scan_due, worker_id
 from storage import leases
@@ -61,8 +61,16 @@ class Ticks:
             self.runtime.engine, self.poster, self.make_ctx, now=now, owner=self.owner
         )
 
+    def incidents(self) -> None:
+        now = self.runtime.clock()
+        if not self.is_leader(now):
+            return
+        incidents.incident_tick(
+            self.runtime.engine, self.poster, self.make_ctx, now=now, owner=self.owner
+        )
+
     def all(self) -> None:
-        for job in (self.scans, self.alerts, self.digests):
+        for job in (self.scans, self.alerts, self.digests, self.incidents):
             guarded(job)()
 
     def make_ctx(self, team_id: str, now: datetime) -> Ctx:
@@ -91,6 +99,7 @@ def start_scheduler(
     scheduler.add_job(guarded(ticks.scans), "interval", seconds=15, id="scans", **defaults)
     scheduler.add_job(guarded(ticks.alerts), "interval", seconds=60, id="alerts", **defaults)
     scheduler.add_job(guarded(ticks.digests), "interval", seconds=60, id="digests", **defaults)
+    scheduler.add_job(guarded(ticks.incidents), "interval", seconds=60, id="incidents", **defaults)
     scheduler.start()
     log.info("scheduler started as %s", ticks.owner)
     return scheduler

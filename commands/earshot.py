@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commands import alerts, digest_settings, sources, topics
+from commands import alerts, digest_settings, incident, sources, topics
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
 from commands.period import parse_period
@@ -20,6 +20,7 @@ preview QUERY]`
 • `/earshot digest [now|show|off|schedule 09:00 [America/Edmonton] [daily|weekly mon] \
 [topics a,b]]`
 • `/earshot alerts [list|mute TOPIC 1h|unmute TOPIC|sensitivity TOPIC low|normal|high]`
+• `/earshot incident [start NAME "QUERY" [#channel]|stop NAME|status [NAME]]`
 • `/earshot help`: this message
 Queries: `flood` (word or #flood), `flood*` (prefix), `#abflood`, `@cityofx`, `"boil water"`, \
 `a OR b`, `-word`, `NOT word`, `(a OR b) c`, `water NEAR/3 boil`, `lang:en`, `source:reddit`, \
@@ -58,6 +59,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "posts": posts,
     "digest": digest_settings.run,
     "alerts": alerts.run,
+    "incident": incident.run,
 }
 
 

@@ -31,3 +31,7 @@ class Poster(Protocol):
     def update(self, team_id: str, channel: str, ts: str, reply: Reply) -> None:
         """Replace an earlier message in place (chat.update)."""
         ...
+
+    def pin(self, team_id: str, channel: str, ts: str) -> None:
+        """Pin a message to its channel (pins.add); a failure here is not worth a retry."""
+        ...

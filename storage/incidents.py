@@ -40,10 +40,11 @@ class Incidents:
                 stmt = stmt.where(Incident.status == "active")
             return list(session.exec(stmt.order_by(col(Incident.started_at).desc())))
 
-    def active(self) -> list[Incident]:
-        """Active incidents of every workspace, for the scheduler."""
+    def with_status(self, *statuses: str) -> list[Incident]:
+        """Incidents of every workspace in these states, for the scheduler."""
         with Session(self.engine) as session:
-            return list(session.exec(select(Incident).where(Incident.status == "active")))
+            stmt = select(Incident).where(col(Incident.status).in_(statuses))
+            return list(session.exec(stmt.order_by(col(Incident.id))))
 
     def update(self, incident_id: int, **changes: Any) -> Incident:
         with Session(self.engine, expire_on_commit=False) as session:

@@ -11,6 +11,7 @@ from commands.query.triggers import PREFIX_MARK, trigger
 
 # Wildcards need 3 characters, so 3 (plus a '#'/'@' marker) always fits inside one.
 _HEAD = 3
+_MAX_EXPANSIONS = 200_000
 
 
 class Matcher:
@@ -27,6 +28,7 @@ class Matcher:
         self.queries = dict(queries)
         self._tests: dict[int, Predicate] = {}
         self._prefixes: dict[str, set[str]] = {}
+        self._expansions: dict[str, tuple[str, ...]] = {}
         self._always: list[int] = []
         filed: dict[str, tuple[list[int], list[int]]] = {}
         for topic_id, query in self.queries.items():
@@ -77,15 +79,29 @@ class Matcher:
         return sorted(matched)
 
     def _prefix_keys(self, post: AnalyzedPost) -> list[str]:
-        """Wildcard keys the post's tokens satisfy, found through their first characters."""
         found: list[str] = []
-        prefixes = self._prefixes
-        for tokens, head_length in ((post.terms, _HEAD), (post.tags, _HEAD + 1)):
+        expansions = self._expansions
+        for tokens in (post.terms, post.tags):
             for token in tokens:
-                for prefix in prefixes.get(token[:head_length], ()):
-                    if token.startswith(prefix):
-                        found.append(PREFIX_MARK + prefix)
+                keys = expansions.get(token)
+                if keys is None:
+                    keys = self._expand(token)
+                if keys:
+                    found.extend(keys)
         return found
+
+    def _expand(self, token: str) -> tuple[str, ...]:
+        """The wildcard keys a token satisfies, remembered: a vocabulary repeats a lot."""
+        if len(self._expansions) >= _MAX_EXPANSIONS:
+            self._expansions.clear()
+        head = token[: _HEAD + (token[0] in "#@")]
+        keys = tuple(
+            PREFIX_MARK + prefix
+            for prefix in self._prefixes.get(head, ())
+            if token.startswith(prefix)
+        )
+        self._expansions[token] = keys
+        return keys
 
 
 def compile_matcher(topics: Iterable[tuple[int, str | Query]]) -> Matcher:

@@ -16,6 +16,7 @@ METHODS = {
     "chat.postMessage": "_post_message",
     "chat.postEphemeral": "_post_ephemeral",
     "chat.update": "_update",
+    "pins.add": "_pin",
     "files.getUploadURLExternal": "_get_upload_url",
     "files.completeUploadExternal": "_complete_upload",
     "views.publish": "_publish_view",
@@ -109,6 +110,19 @@ class SlackApiMethods(FakeSlackState):
             {"channel": channel.id, "text": text, "blocks": blocks}
         )
         return {"channel": channel.id, "ts": ts, "text": text}
+
+    def _pin(self, team_id: str, params: Params) -> Params:
+        channel = self._member_channel(team_id, params.get("channel"))
+        ts = params.get("timestamp")
+        target = next(
+            (m for m in self._messages if m["ts"] == ts and m["channel"] == channel.id), None
+        )
+        if target is None:
+            raise SlackError("message_not_found")
+        if target.get("pinned"):
+            raise SlackError("already_pinned")
+        target["pinned"] = True
+        return {}
 
     def _get_upload_url(self, team_id: str, params: Params) -> Params:
         if not params.get("filename"):
