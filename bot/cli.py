@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "digest",
     "detect",
     "incident",
+    "admin",
     "demo",
     "run",
 )

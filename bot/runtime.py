@@ -20,6 +20,7 @@ from jobs.sources.registry import build_source, secret_settings, validate_settin
 from storage.engine import make_engine
 from storage.migrations import upgrade
 from storage.models import SourceRow
+from storage.secrets import Sealer
 from storage.workspaces import Workspaces
 
 
@@ -43,6 +44,14 @@ class Runtime:
     @cached_property
     def ingestor(self) -> Ingestor:
         return Ingestor(self.engine, Scorer(), pseudonym_salt=self.settings.secret_key or "")
+
+    @cached_property
+    def sealer(self) -> Sealer:
+        return Sealer(self.settings.secret_key)
+
+    def validate_source(self, kind: str, settings: dict[str, str]) -> dict[str, str]:
+        """Check a source's settings, then seal its secrets when a key is configured."""
+        return self.sealer.seal_settings(validate_settings(kind, settings), secret_settings(kind))
 
     @cached_property
     def http(self) -> httpx.Client:
@@ -75,7 +84,7 @@ class Runtime:
 
     def actions(self) -> dict[str, Callable[..., Any]]:
         return {
-            "validate_source": validate_settings,
+            "validate_source": self.validate_source,
             "secret_settings": secret_settings,
             "test_source": self.test_source,
         }
@@ -83,7 +92,8 @@ class Runtime:
     def test_source(self, row: SourceRow) -> tuple[bool, str]:
         """Fetch once without storing anything, and say what came back."""
         try:
-            result = build_source(row.kind, row.settings, self.http).fetch(None)
+            settings = self.sealer.open_settings(row.settings)
+            result = build_source(row.kind, settings, self.http).fetch(None)
         except SourceError as exc:
             return False, f"{exc.status.replace('_', ' ')}: {exc}"
         except ValueError as exc:

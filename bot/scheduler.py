@@ -16,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime, job_ctx
 from commands.context import Ctx
-from jobs import alerts, digests, incidents
+from jobs import alerts, digests, incidents, retention
 from jobs.poster import Poster
 from jobs.scan import scan_due, worker_id
 from storage import leases
@@ -40,7 +40,13 @@ class Ticks:
         )
 
     def scans(self) -> None:
-        scan_due(self.runtime.ingestor, self.runtime.http, now=self.runtime.clock, owner=self.owner)
+        scan_due(
+            self.runtime.ingestor,
+            self.runtime.http,
+            now=self.runtime.clock,
+            owner=self.owner,
+            open_settings=self.runtime.sealer.open_settings,
+        )
 
     def alerts(self) -> None:
         now = self.runtime.clock()
@@ -68,6 +74,11 @@ class Ticks:
         incidents.incident_tick(
             self.runtime.engine, self.poster, self.make_ctx, now=now, owner=self.owner
         )
+
+    def retention(self) -> None:
+        now = self.runtime.clock()
+        if self.is_leader(now):
+            retention.purge_old_posts(self.runtime.engine, now=now)
 
     def all(self) -> None:
         for job in (self.scans, self.alerts, self.digests, self.incidents):
@@ -100,6 +111,7 @@ def start_scheduler(
     scheduler.add_job(guarded(ticks.alerts), "interval", seconds=60, id="alerts", **defaults)
     scheduler.add_job(guarded(ticks.digests), "interval", seconds=60, id="digests", **defaults)
     scheduler.add_job(guarded(ticks.incidents), "interval", seconds=60, id="incidents", **defaults)
+    scheduler.add_job(guarded(ticks.retention), "interval", hours=1, id="retention", **defaults)
     scheduler.start()
     log.info("scheduler started as %s", ticks.owner)
     return scheduler

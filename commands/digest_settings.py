@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands import digest
 from commands.context import Ctx, Reply, UsageError
+from storage import audit
 from storage.models import DigestSchedule
 from storage.schedules import Schedules
 from storage.topics import Topics
@@ -86,6 +87,15 @@ def schedule(ctx: Ctx, words: list[str]) -> Reply:
         now=ctx.now,
         **dataclasses.asdict(spec),
     )
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="digest.schedule",
+        target=ctx.channel_id,
+        now=ctx.now,
+        schedule=describe(row),
+    )
     return Reply(text=f"Digest scheduled for {describe(row)}.", data={"schedule": describe(row)})
 
 
@@ -100,6 +110,14 @@ def off(ctx: Ctx) -> Reply:
     ctx.require_admin("change digest schedules")
     if not ctx.channel_id or not Schedules(ctx.engine).remove(ctx.team_id, ctx.channel_id):
         raise UsageError("This channel has no digest scheduled.")
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="digest.off",
+        target=ctx.channel_id,
+        now=ctx.now,
+    )
     return Reply(text="Digest for this channel turned off.")
 
 

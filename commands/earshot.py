@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commands import alerts, digest_settings, incident, sources, topics
+from commands import alerts, digest_settings, incident, settings, sources, topics
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
 from commands.period import parse_period
@@ -21,6 +21,8 @@ preview QUERY]`
 [topics a,b]]`
 • `/earshot alerts [list|mute TOPIC 1h|unmute TOPIC|sensitivity TOPIC low|normal|high]`
 • `/earshot incident [start NAME "QUERY" [#channel]|stop NAME|status [NAME]]`
+• `/earshot settings [timezone TZ|admin-group @g|alert-channel #c|escalation @g 30m|\
+renotify 60m|retention 90d|pseudonymize on]`
 • `/earshot help`: this message
 Queries: `flood` (word or #flood), `flood*` (prefix), `#abflood`, `@cityofx`, `"boil water"`, \
 `a OR b`, `-word`, `NOT word`, `(a OR b) c`, `water NEAR/3 boil`, `lang:en`, `source:reddit`, \
@@ -60,6 +62,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "digest": digest_settings.run,
     "alerts": alerts.run,
     "incident": incident.run,
+    "settings": settings.run,
 }
 
 

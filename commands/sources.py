@@ -9,6 +9,7 @@ from typing import Any
 
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
+from storage import audit
 from storage.models import SourceRow
 from storage.sources import Sources
 from storage.topics import DuplicateNameError
@@ -45,6 +46,17 @@ def add(ctx: Ctx, kind: str, name: str, settings: dict[str, str], interval: int 
     except DuplicateNameError as exc:
         raise UsageError(str(exc)) from exc
     shown = _masked(ctx, kind, clean)
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="source.add",
+        target=name,
+        now=ctx.now,
+        kind=kind,
+        settings=shown,
+        interval=interval,
+    )
     return Reply(
         text=f"Added {kind} source *{name}* ({shown}), scanned every {interval // 60} min.",
         data={"name": name, "kind": kind, "settings": shown},
@@ -90,6 +102,9 @@ def remove(ctx: Ctx, name: str) -> Reply:
     ctx.require_admin("remove sources")
     if not Sources(ctx.engine).remove(ctx.team_id, name):
         raise UsageError(f"No source named {name!r}.")
+    audit.record(
+        ctx.engine, ctx.team_id, actor=ctx.user_id, action="source.remove", target=name, now=ctx.now
+    )
     return Reply(text=f"Stopped scanning *{name}*; its stored posts stay.")
 
 

@@ -11,7 +11,7 @@ from commands.context import Ctx, Reply, UsageError
 from commands.period import parse_period
 from commands.query import QueryError, compile_matcher, parse
 from commands.target import Target, adhoc_posts, document
-from storage import reads
+from storage import audit, reads
 from storage.ingest_store import PreparedPost, store_matches
 from storage.reads import PostView
 from storage.topics import TOPIC_KINDS, Topics
@@ -56,6 +56,17 @@ def add(
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     assert topic.id is not None
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="topic.add",
+        target=name,
+        now=ctx.now,
+        query=query,
+        kind=kind,
+        channel=channel,
+    )
     matched = backfill(ctx, topic.id, query)
     text = (
         f"Saved {kind} *{bk.escape_mrkdwn(name)}*: `{bk.escape_mrkdwn(query)}`. "
@@ -80,6 +91,9 @@ def remove(ctx: Ctx, name: str) -> Reply:
     ctx.require_admin("remove topics")
     if not Topics(ctx.engine).remove(ctx.team_id, name):
         raise UsageError(f"No topic named {name!r}. `/earshot topics list` shows the names.")
+    audit.record(
+        ctx.engine, ctx.team_id, actor=ctx.user_id, action="topic.remove", target=name, now=ctx.now
+    )
     return Reply(text=f"Removed *{bk.escape_mrkdwn(name)}* and its matches; stored posts stay.")
 
 

@@ -17,6 +17,7 @@ from jobs.sources.base import SourceError
 from jobs.sources.registry import build_source
 from storage.models import SourceRow
 from storage.sources import Sources
+from storage.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
 LEASE_TTL = timedelta(minutes=10)
@@ -77,6 +78,7 @@ def run_scan(
     now: Callable[[], datetime],
     owner: str | None = None,
     sleep: Callable[[float], None] | None = None,
+    open_settings: Callable[[dict[str, str]], dict[str, str]] = dict,
 ) -> ScanOutcome:
     """Scan one source under a lease; the cursor moves only with a committed batch."""
     sources = Sources(ingestor.engine)
@@ -86,8 +88,9 @@ def run_scan(
         return ScanOutcome(row.name, row.team_id, ok=True, status="busy", skipped=True)
     try:
         kwargs = {"sleep": sleep} if sleep else {}
-        source = build_source(row.kind, row.settings, client, **kwargs)
+        source = build_source(row.kind, open_settings(row.settings), client, **kwargs)
         result = source.fetch(row.cursor)
+        workspace = Workspaces(ingestor.engine).get(row.team_id)
         batch = ingestor.ingest(
             row.team_id,
             SourceRef(row.id, row.kind, row.name),
@@ -95,6 +98,7 @@ def run_scan(
             now=now(),
             cursor=result.cursor,
             advance_cursor=True,
+            pseudonymize=bool(workspace and workspace.pseudonymize_authors),
         )
         sources.record_success(row.id, now())
         log.info(
@@ -131,6 +135,7 @@ def scan_due(
     owner: str | None = None,
     limit: int = 50,
     sleep: Callable[[float], None] | None = None,
+    open_settings: Callable[[dict[str, str]], dict[str, str]] = dict,
 ) -> list[ScanOutcome]:
     """Lease due sources (of one team, or all) and scan each, isolated from the others.
 
@@ -139,4 +144,9 @@ def scan_due(
     owner = owner or worker_id()
     release_dead_local_leases(ingestor.engine)
     rows = Sources(ingestor.engine).claim_due(owner, now(), LEASE_TTL, limit, team_id)
-    return [run_scan(ingestor, row, client, now=now, owner=owner, sleep=sleep) for row in rows]
+    return [
+        run_scan(
+            ingestor, row, client, now=now, owner=owner, sleep=sleep, open_settings=open_settings
+        )
+        for row in rows
+    ]

@@ -10,7 +10,9 @@ from jobs.scan import scan_due
 
 def _scan(args: argparse.Namespace) -> int:
     rt = runtime()
-    outcomes = scan_due(rt.ingestor, rt.http, now=rt.clock, team_id=args.team)
+    outcomes = scan_due(
+        rt.ingestor, rt.http, now=rt.clock, team_id=args.team, open_settings=rt.sealer.open_settings
+    )
     if not outcomes:
         print("No source is due. `earshot source list` shows when each runs next.")
     for o in outcomes:

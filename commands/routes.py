@@ -1,0 +1,164 @@
+"""/earshot route [list|add AGENCY #channel CATEGORY-or-QUERY|remove ID]: help routing rules."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from commands import blocks as bk
+from commands.context import Ctx, Reply, UsageError
+from commands.period import Period
+from commands.query import QueryError, parse
+from storage import audit
+from storage.models import Route
+from storage.routing import RoutedPosts, Routes
+
+# The need categories of jobs.triage.need_terms.NEED_CATEGORIES (commands may not import
+# jobs; tests/test_routing_commands.py keeps the two lists equal).
+CATEGORIES: tuple[str, ...] = (
+    "shelter",
+    "power",
+    "water",
+    "medical",
+    "evacuation",
+    "road_transit",
+    "vaccine_service",
+    "agency_question",
+)
+USAGE = (
+    "Usage: `/earshot route list`, `/earshot route add AGENCY #channel CATEGORY` "
+    f"(categories: {', '.join(CATEGORIES)}) or `/earshot route add AGENCY #channel QUERY`, "
+    '`/earshot route remove ID`. Quote an agency name with spaces: `"City Power"`.'
+)
+WAITING_TOO_LONG = timedelta(hours=1)
+_ADD = re.compile(r'^\s*(?:["“]([^"”]+)["”]|(\S+))\s+(\S+)\s+(.+?)\s*$', re.DOTALL)
+_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]{6,})$")
+
+
+def describe(route: Route) -> str:
+    what = (
+        f"_{route.match.replace('_', ' ')}_"
+        if route.is_category
+        else f"query `{bk.escape_mrkdwn(route.match)}`"
+    )
+    return f"#{route.id} *{bk.escape_mrkdwn(route.agency)}*: {what} → <#{route.channel}>"
+
+
+def channel_id(text: str) -> str:
+    """Slack sends a picked channel as `<#C123|name>`; keep the id, which survives renames."""
+    match = _CHANNEL.match(text)
+    if match is None:
+        raise UsageError(
+            f"{text!r} is not a channel Slack identified: type # and pick the channel from "
+            "the list (or give its id, like C0123456789)."
+        )
+    return match.group(1) or match.group(2)
+
+
+def add(ctx: Ctx, args: str) -> Reply:
+    ctx.require_admin("add help routes")
+    parsed = _ADD.match(args)
+    if parsed is None:
+        raise UsageError(USAGE)
+    agency = (parsed.group(1) or parsed.group(2)).strip()
+    channel, match = channel_id(parsed.group(3)), parsed.group(4)
+    if not agency or len(agency) > 80:
+        raise UsageError("The agency name must be 1-80 characters.")
+    category = match.lower().replace("-", "_").replace(" ", "_")
+    is_category = category in CATEGORIES
+    if not is_category:
+        if len(match) > 2000:
+            raise UsageError("A route's query must be at most 2,000 characters.")
+        try:
+            parse(match)
+        except QueryError as exc:
+            raise UsageError(
+                f"{match!r} is not a need category ({', '.join(CATEGORIES)}), and as a query: "
+                f"{exc.message}\n```{exc.pointer(match)}```"
+            ) from exc
+    route = Routes(ctx.engine).add(
+        Route(
+            team_id=ctx.team_id,
+            agency=agency,
+            channel=channel,
+            match=category if is_category else match,
+            is_category=is_category,
+            created_by=ctx.user_id,
+            created_at=ctx.now,
+        )
+    )
+    if route is None:
+        raise UsageError("That route already exists: `/earshot route list` shows the routes.")
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="route.add",
+        target=f"route:{route.id}",
+        now=ctx.now,
+        agency=agency,
+        channel=channel,
+        match=route.match,
+    )
+    note = "" if is_category else f" (a query; the need categories are {', '.join(CATEGORIES)})"
+    text = (
+        f"Route added: {describe(route)}{note}. Residents' posts asking for help that match "
+        "are sent there from now on, with Claim / Resolved / Not actionable buttons."
+    )
+    return Reply(text=text, data={"id": route.id, "is_category": is_category})
+
+
+def listing(ctx: Ctx) -> Reply:
+    routes = Routes(ctx.engine).all(ctx.team_id)
+    if not routes:
+        return Reply(text=f"No help routes yet. {USAGE}", ephemeral=True)
+    lines = "\n".join(f"• {describe(route)}" for route in routes)
+    return Reply(
+        text=f"Help routes:\n{lines}",
+        ephemeral=True,
+        data={"routes": [{"id": r.id, "agency": r.agency, "match": r.match} for r in routes]},
+    )
+
+
+def remove(ctx: Ctx, text: str) -> Reply:
+    ctx.require_admin("remove help routes")
+    if not text.lstrip("#").isdigit():
+        raise UsageError(f"Give the route's number from `/earshot route list`. {USAGE}")
+    route_id = int(text.lstrip("#"))
+    if not Routes(ctx.engine).remove(ctx.team_id, route_id):
+        raise UsageError(f"No route #{route_id} in this workspace.")
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="route.remove",
+        target=f"route:{route_id}",
+        now=ctx.now,
+    )
+    return Reply(text=f"Route #{route_id} removed.")
+
+
+def run(args: str, ctx: Ctx) -> Reply:
+    verb, _, rest = args.strip().partition(" ")
+    verb = verb.lower() or "list"
+    if verb == "list":
+        return listing(ctx)
+    if verb == "add":
+        return add(ctx, rest)
+    if verb == "remove":
+        return remove(ctx, rest.strip())
+    raise UsageError(USAGE)
+
+
+def routing_digest_lines(ctx: Ctx, period: Period) -> list[str]:
+    """The digest's help-routing line, for ctx.actions["digest_extras"]; none without routes."""
+    counts = RoutedPosts(ctx.engine).counts(
+        ctx.team_id, period.start, period.end, waiting_before=ctx.now - WAITING_TOO_LONG
+    )
+    if counts.routed == 0 and not Routes(ctx.engine).all(ctx.team_id):
+        return []
+    return [
+        f"*Help routing:* {counts.routed} routed, {counts.claimed} claimed, "
+        f"{counts.resolved} resolved, {counts.not_actionable} not actionable, "
+        f"{counts.waiting} waiting over an hour"
+    ]

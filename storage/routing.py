@@ -1,0 +1,253 @@
+"""Help routing: routes (need or query -> agency channel) and routed posts, team-scoped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.dialect import insert_ignore, table
+from storage.models import Post, RoutedPost, Route, SourceRow, Workspace
+from storage.reads import PostView
+
+CLOSED = ("resolved", "not_actionable")
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingCounts:
+    """Posts routed in a period and what became of them."""
+
+    routed: int
+    claimed: int
+    resolved: int
+    not_actionable: int
+    waiting: int  # still unclaimed and routed before the `waiting_before` given
+
+
+class Routes:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, route: Route) -> Route | None:
+        """Store a route; None when this workspace already has the same one."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.add(route)
+            try:
+                session.commit()
+            except IntegrityError:
+                return None
+            return route
+
+    def all(self, team_id: str) -> list[Route]:
+        with Session(self.engine) as session:
+            stmt = select(Route).where(Route.team_id == team_id).order_by(col(Route.id))
+            return list(session.exec(stmt))
+
+    def remove(self, team_id: str, route_id: int) -> bool:
+        """Delete a route and its routed posts (they reference it); False if not found."""
+        with Session(self.engine) as session:
+            route = session.exec(
+                select(Route).where(Route.team_id == team_id, Route.id == route_id)
+            ).first()
+            if route is None:
+                return False
+            session.execute(
+                delete(RoutedPost).where(
+                    col(RoutedPost.team_id) == team_id, col(RoutedPost.route_id) == route_id
+                )
+            )
+            session.delete(route)
+            session.commit()
+            return True
+
+    def teams(self) -> list[str]:
+        with Session(self.engine) as session:
+            return list(session.exec(select(Route.team_id).distinct()))
+
+
+class RoutedPosts:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def posts_after(
+        self,
+        team_id: str,
+        after_id: int,
+        *,
+        created_since: datetime,
+        settled_before: datetime,
+        limit: int,
+    ) -> list[PostView]:
+        """The team's posts past the checkpoint written since `created_since`, in ingest
+        (id) order.
+
+        Only posts ingested before `settled_before`: on PostgreSQL ids are taken before
+        commit, so a lower id may still become visible after a higher one was read.
+        """
+        stmt = (
+            select(Post, SourceRow.name, SourceRow.kind)
+            .join(SourceRow, col(SourceRow.id) == col(Post.source_id))
+            .where(
+                Post.team_id == team_id,
+                col(Post.id) > after_id,
+                col(Post.ingested_at) < settled_before,
+                col(Post.created_at) >= created_since,
+            )
+            .order_by(col(Post.id))
+            .limit(limit)
+        )
+        with Session(self.engine) as session:
+            return [_view(post, name, kind) for post, name, kind in session.exec(stmt)]
+
+    def last_settled_id(self, team_id: str, after_id: int, settled_before: datetime) -> int | None:
+        stmt = select(func.max(Post.id)).where(
+            Post.team_id == team_id,
+            col(Post.id) > after_id,
+            col(Post.ingested_at) < settled_before,
+        )
+        with Session(self.engine) as session:
+            found = session.exec(stmt).one()
+        return int(found) if found is not None else None
+
+    def count_stale(self, team_id: str, after_id: int, through_id: int, before: datetime) -> int:
+        """Posts in the id range written before `before`: seen too late to route."""
+        stmt = select(func.count()).where(
+            Post.team_id == team_id,
+            col(Post.id) > after_id,
+            col(Post.id) <= through_id,
+            col(Post.created_at) < before,
+        )
+        with Session(self.engine) as session:
+            return int(session.exec(stmt).one())
+
+    def record(self, team_id: str, rows: Sequence[dict[str, Any]], *, through_post_id: int) -> int:
+        """Store routed posts and move the checkpoint in one transaction; returns new rows.
+
+        Unique on (team, post, route), so a batch seen twice routes nothing twice.
+        """
+        with self.engine.begin() as conn:
+            inserted = insert_ignore(
+                conn,
+                table(RoutedPost),
+                [{**row, "team_id": team_id} for row in rows],
+                ("team_id", "post_id", "route_id"),
+                ("id",),
+            )
+            conn.execute(
+                update(Workspace)
+                .where(
+                    col(Workspace.team_id) == team_id,
+                    col(Workspace.routed_through_post_id) < through_post_id,
+                )
+                .values(routed_through_post_id=through_post_id)
+            )
+        return len(inserted)
+
+    def get(self, team_id: str, routed_id: int) -> RoutedPost | None:
+        with Session(self.engine) as session:
+            stmt = select(RoutedPost).where(
+                RoutedPost.team_id == team_id, RoutedPost.id == routed_id
+            )
+            return session.exec(stmt).first()
+
+    def route_of(self, routed: RoutedPost) -> Route | None:
+        with Session(self.engine) as session:
+            stmt = select(Route).where(Route.team_id == routed.team_id, Route.id == routed.route_id)
+            return session.exec(stmt).first()
+
+    def post_of(self, routed: RoutedPost) -> PostView | None:
+        stmt = (
+            select(Post, SourceRow.name, SourceRow.kind)
+            .join(SourceRow, col(SourceRow.id) == col(Post.source_id))
+            .where(Post.team_id == routed.team_id, Post.id == routed.post_id)
+        )
+        with Session(self.engine) as session:
+            found = session.exec(stmt).first()
+        return _view(*found) if found is not None else None
+
+    def undelivered(self, routed_since: datetime, limit: int = 500) -> list[RoutedPost]:
+        """Routed posts not yet in Slack, across teams (a failed post is retried later)."""
+        stmt = (
+            select(RoutedPost)
+            .where(
+                col(RoutedPost.message_ts).is_(None),
+                col(RoutedPost.status) == "new",
+                col(RoutedPost.created_at) >= routed_since,
+            )
+            .order_by(col(RoutedPost.id))
+            .limit(limit)
+        )
+        with Session(self.engine) as session:
+            return list(session.exec(stmt))
+
+    def unclaimed(self, routed_since: datetime) -> list[RoutedPost]:
+        """Posted and still unclaimed, routed since the given time, across teams."""
+        stmt = (
+            select(RoutedPost)
+            .where(
+                col(RoutedPost.status) == "new",
+                col(RoutedPost.message_ts).is_not(None),
+                col(RoutedPost.created_at) >= routed_since,
+            )
+            .order_by(col(RoutedPost.id))
+        )
+        with Session(self.engine) as session:
+            return list(session.exec(stmt))
+
+    def update(
+        self, team_id: str, routed_id: int, *, when_status: Sequence[str] = (), **changes: Any
+    ) -> bool:
+        """Apply changes, only while the status is one of `when_status` if given, so two
+        people clicking at once cannot both claim; True when this call changed the row."""
+        stmt = update(RoutedPost).where(
+            col(RoutedPost.team_id) == team_id, col(RoutedPost.id) == routed_id
+        )
+        if when_status:
+            stmt = stmt.where(col(RoutedPost.status).in_(when_status))
+        with self.engine.begin() as conn:
+            return conn.execute(stmt.values(**changes)).rowcount > 0
+
+    def counts(
+        self, team_id: str, start: datetime, end: datetime, *, waiting_before: datetime
+    ) -> RoutingCounts:
+        stmt = select(RoutedPost).where(
+            RoutedPost.team_id == team_id,
+            col(RoutedPost.created_at) >= start,
+            col(RoutedPost.created_at) < end,
+        )
+        with Session(self.engine) as session:
+            rows = list(session.exec(stmt))
+        return RoutingCounts(
+            routed=len(rows),
+            claimed=sum(r.claimed_at is not None for r in rows),
+            resolved=sum(r.status == "resolved" for r in rows),
+            not_actionable=sum(r.status == "not_actionable" for r in rows),
+            waiting=sum(r.status == "new" and r.created_at <= waiting_before for r in rows),
+        )
+
+
+def _view(post: Post, source: str, kind: str) -> PostView:
+    assert post.id is not None
+    return PostView(
+        id=post.id,
+        source=source,
+        source_kind=kind,
+        author=post.author,
+        author_followers=post.author_followers,
+        text=post.text,
+        url=post.url,
+        lang=post.lang,
+        created_at=post.created_at,
+        likes=post.likes,
+        reposts=post.reposts,
+        replies=post.replies,
+        compound=post.compound,
+        external_id=post.external_id,
+        is_repost=post.is_repost,
+        links=tuple(post.links),
+    )

@@ -1,0 +1,152 @@
+"""Privacy and records: retention keeps aggregates, pseudonyms, sealed secrets, audit log."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, select
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from commands import sentiment, settings, sources, topics
+from commands.context import NotAllowedError
+from jobs.retention import purge_old_posts
+from jobs.scan import scan_due
+from jobs.sources.base import RawPost
+from storage import audit
+from storage.models import Post
+from storage.sources import Sources
+from tests.delivery_helpers import store
+from tests.fakes.sources import BlueskyState, FakeServer, payload, serve_bluesky
+from tests.fakes.sources import Reply as SourceReply
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+PASSWORD = "abcd-efgh-ijkl-mnop"
+
+
+def _runtime(db_url: str, key: str | None = None) -> Runtime:
+    return Runtime(Settings(database_url=db_url, secret_key=key), clock=lambda: NOW)
+
+
+def test_retention_purges_posts_but_keeps_rollups(db_url: str) -> None:
+    rt = _runtime(db_url)
+    ctx = rt.ctx("T1", user_id="U1")
+    topics.add(ctx, "flood", "flood")
+    store(
+        rt,
+        "T1",
+        [
+            RawPost(
+                external_id="old",
+                text="flood long ago, awful",
+                created_at=NOW - timedelta(days=100),
+                lang="en",
+            ),
+            RawPost(
+                external_id="new",
+                text="flood today, great response",
+                created_at=NOW - timedelta(days=1),
+                lang="en",
+            ),
+        ],
+        NOW,
+    )
+    settings.run("retention 30d", ctx)
+    before = sentiment.run("flood 120d", ctx).data
+    purged = purge_old_posts(rt.engine, now=NOW)
+    assert [(p.team_id, p.posts) for p in purged] == [("T1", 1)]
+    with Session(rt.engine) as session:
+        assert list(session.exec(select(Post.external_id))) == ["new"]
+    after = sentiment.run("flood 120d", ctx).data
+    assert (
+        (after["posts"], after["mean_compound"])
+        == (before["posts"], before["mean_compound"])
+        == (2, before["mean_compound"])
+    )
+
+
+def test_pseudonymized_scans_store_no_handles(db_url: str) -> None:
+    rt = _runtime(db_url, key="k1")
+    ctx = rt.ctx("T1", user_id="U1")
+    settings.run("pseudonymize on", ctx)
+    statuses = payload("mastodon_tag_timeline.json")
+    server = FakeServer()
+    server.route("GET", "/api/v1/timelines/tag/flood", lambda _: SourceReply(200, statuses))
+    with server.running(), httpx.Client() as client:
+        Sources(rt.engine).add(
+            "T1", "masto", "mastodon", {"instance": server.base_url, "hashtag": "flood"}, now=NOW
+        )
+        scan_due(rt.ingestor, client, now=rt.clock)
+    with Session(rt.engine) as session:
+        authors = list(session.exec(select(Post.author)))
+    assert authors and all(a and a.startswith("anon-") for a in authors)
+    handles = {s["account"]["acct"] for s in statuses}
+    assert not handles & set(authors)
+
+
+@pytest.fixture
+def bluesky() -> Iterator[FakeServer]:
+    server = FakeServer()
+    serve_bluesky(
+        server, BlueskyState(password=PASSWORD, posts=payload("bluesky_search_posts.json")["posts"])
+    )
+    with server.running():
+        yield server
+
+
+def _raw_settings(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT settings FROM sources")).scalar_one())
+
+
+def test_source_secrets_sealed_at_rest_and_never_logged(
+    db_url: str, bluesky: FakeServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    rt = _runtime(db_url, key="correct horse battery staple")
+    ctx = rt.ctx("T1", user_id="U1")
+    reply = sources.run(
+        f"add bluesky bsky query=flood handle=me.bsky.social "
+        f"app_password={PASSWORD} service={bluesky.base_url}",
+        ctx,
+    )
+    assert PASSWORD not in reply.text and "•••" in reply.text
+    assert PASSWORD not in _raw_settings(rt.engine)
+    with httpx.Client() as client:
+        outcomes = scan_due(
+            rt.ingestor, client, now=rt.clock, open_settings=rt.sealer.open_settings
+        )
+    assert outcomes[0].ok and outcomes[0].new_posts > 0  # the sealed password still works
+    wrong = _runtime(db_url, key="another key")
+    Sources(wrong.engine).set_interval(
+        Sources(wrong.engine).all("T1")[0].id or 0, 300, next_run_at=NOW
+    )
+    with httpx.Client() as client:
+        failed = scan_due(
+            wrong.ingestor, client, now=wrong.clock, open_settings=wrong.sealer.open_settings
+        )
+    assert not failed[0].ok and "EARSHOT_SECRET_KEY" in (failed[0].error or "")
+    assert PASSWORD not in caplog.text
+    assert PASSWORD not in repr(Settings(slack_bot_token=PASSWORD))
+
+
+def test_audit_log_records_who_changed_what(db_url: str) -> None:
+    rt = _runtime(db_url)
+    admin = rt.ctx("T1", user_id="UADMIN")
+    topics.add(admin, "flood", "flood")
+    settings.run("timezone America/Edmonton", admin)
+    topics.remove(admin, "flood")
+    with pytest.raises(NotAllowedError):
+        settings.run("retention 1d", rt.ctx("T1", user_id="UNOBODY", is_admin=False))
+    entries = audit.entries(rt.engine, "T1")
+    assert [(e.actor, e.action, e.target) for e in reversed(entries)] == [
+        ("UADMIN", "topic.add", "flood"),
+        ("UADMIN", "settings.change", "timezone"),
+        ("UADMIN", "topic.remove", "flood"),
+    ]
+    assert audit.entries(rt.engine, "T2") == []
