@@ -78,6 +78,9 @@ class ConsolePoster:
     def update(self, team_id: str, channel: str, ts: str, reply: Reply) -> None:
         self.output.show_reply(reply, f"[#{channel.lstrip('#')}] {team_id} updated ts={ts}")
 
+    def pin(self, team_id: str, channel: str, ts: str) -> None:
+        self.output.show(f"[#{channel.lstrip('#')}] {team_id} pinned ts={ts}")
+
 
 def run_console(runtime: Runtime, team_id: str, stdin: TextIO, output: ConsoleOutput) -> int:
     """Read commands until `quit` or end of input; works the same with stdin piped."""

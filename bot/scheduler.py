@@ -18,6 +18,7 @@ from bot.runtime import Runtime, job_ctx
 from commands.context import Ctx
 from jobs import alerts, digests, incidents, retention
 from jobs.poster import Poster
+from jobs.routing import route_new_posts
 from jobs.scan import scan_due, worker_id
 from storage import leases
 
@@ -80,6 +81,12 @@ class Ticks:
         if self.is_leader(now):
             retention.purge_old_posts(self.runtime.engine, now=now)
 
+    def routing(self) -> None:
+        now = self.runtime.clock()
+        if not self.is_leader(now):
+            return
+        route_new_posts(self.runtime.engine, self.poster, self.make_ctx, now=now, owner=self.owner)
+
     def all(self) -> None:
         for job in (self.scans, self.alerts, self.digests, self.incidents):
             guarded(job)()
@@ -110,6 +117,7 @@ def start_scheduler(
     scheduler.add_job(guarded(ticks.scans), "interval", seconds=15, id="scans", **defaults)
     scheduler.add_job(guarded(ticks.alerts), "interval", seconds=60, id="alerts", **defaults)
     scheduler.add_job(guarded(ticks.digests), "interval", seconds=60, id="digests", **defaults)
+    scheduler.add_job(guarded(ticks.routing), "interval", seconds=60, id="routing", **defaults)
     scheduler.add_job(guarded(ticks.incidents), "interval", seconds=60, id="incidents", **defaults)
     scheduler.add_job(guarded(ticks.retention), "interval", hours=1, id="retention", **defaults)
     scheduler.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -12,6 +13,7 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import findfont, get_font
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from commands import chart_text as text
@@ -38,6 +40,18 @@ def _days(moment: datetime) -> float:
     return float(mdates.date2num(as_utc(moment)))  # type: ignore[no-untyped-call]
 
 
+@functools.cache
+def _has_glyph(char: str) -> bool:
+    return bool(get_font(findfont("DejaVu Sans")).get_char_index(ord(char)))
+
+
+def drawable(label: str) -> str:
+    """User text made safe to draw: no control characters, no glyph the font lacks (emoji,
+    CJK: shown as "?"), and `$` escaped so matplotlib does not read it as mathtext."""
+    kept = (c if _has_glyph(c) else "?" for c in label if c.isprintable())
+    return "".join(kept).replace("$", r"\$")
+
+
 def _check_lengths(buckets: Sequence[datetime], *columns: Sequence[object]) -> None:
     if any(len(column) != len(buckets) for column in columns):
         raise ValueError("every series must have one value per bucket")
@@ -50,7 +64,7 @@ def _figure(title: str, *, twin_axis: bool = True) -> tuple[Figure, Axes]:
     # Fixed margins: a layout engine would draw every chart twice, doubling render time.
     figure.subplots_adjust(left=0.08, right=0.9 if twin_axis else 0.97, top=0.9, bottom=0.23)
     axes = figure.add_subplot()
-    axes.set_title(fit(title, 90), fontsize=12, loc="left")
+    axes.set_title(drawable(fit(title, 90)), fontsize=12, loc="left")
     return figure, axes
 
 
@@ -202,7 +216,7 @@ def multi_topic_chart(
             # Colour repeats after seven topics; the dash pattern keeps lines apart.
             linestyle=TOPIC_STYLES[index // len(TOPIC_COLOURS) % len(TOPIC_STYLES)],
             linewidth=1.8,
-            label=f"{fit(name, 30)} ({sum(counts)})",
+            label=drawable(f"{fit(name, 30)} ({sum(counts)})"),
         )
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(bottom=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commands import alerts, digest_settings, incident, settings, sources, topics
+from commands import alerts, digest_settings, incident, routes, settings, sources, topics
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
 from commands.period import parse_period
@@ -23,6 +23,8 @@ preview QUERY]`
 • `/earshot incident [start NAME "QUERY" [#channel]|stop NAME|status [NAME]]`
 • `/earshot settings [timezone TZ|admin-group @g|alert-channel #c|escalation @g 30m|\
 renotify 60m|retention 90d|pseudonymize on]`
+• `/earshot route [list|add AGENCY #channel CATEGORY-or-QUERY|remove ID]`: send residents' \
+help requests (shelter, power, water, medical, …) to an agency channel
 • `/earshot help`: this message
 Queries: `flood` (word or #flood), `flood*` (prefix), `#abflood`, `@cityofx`, `"boil water"`, \
 `a OR b`, `-word`, `NOT word`, `(a OR b) c`, `water NEAR/3 boil`, `lang:en`, `source:reddit`, \
@@ -63,6 +65,8 @@ SUBCOMMANDS: dict[str, Handler] = {
     "alerts": alerts.run,
     "incident": incident.run,
     "settings": settings.run,
+    "route": routes.run,
+    "routes": routes.run,
 }
 
 

@@ -116,22 +116,37 @@ def _act(
 
 def claim(ctx: Ctx, routed_id: int) -> Reply:
     return _act(
-        ctx, routed_id, "claim", ("new",), status="claimed", claimed_by=ctx.user_id,
+        ctx,
+        routed_id,
+        "claim",
+        ("new",),
+        status="claimed",
+        claimed_by=ctx.user_id,
         claimed_at=ctx.now,
     )
 
 
 def resolve(ctx: Ctx, routed_id: int) -> Reply:
     return _act(
-        ctx, routed_id, "resolve", ("new", "claimed"), status="resolved",
-        closed_by=ctx.user_id, closed_at=ctx.now,
+        ctx,
+        routed_id,
+        "resolve",
+        ("new", "claimed"),
+        status="resolved",
+        closed_by=ctx.user_id,
+        closed_at=ctx.now,
     )
 
 
 def not_actionable(ctx: Ctx, routed_id: int) -> Reply:
     return _act(
-        ctx, routed_id, "not_actionable", ("new", "claimed"), status="not_actionable",
-        closed_by=ctx.user_id, closed_at=ctx.now,
+        ctx,
+        routed_id,
+        "not_actionable",
+        ("new", "claimed"),
+        status="not_actionable",
+        closed_by=ctx.user_id,
+        closed_at=ctx.now,
     )
 
 

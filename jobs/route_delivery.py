@@ -65,7 +65,8 @@ def remind_unclaimed(
     intervals: dict[str, timedelta | None] = {}
     done = 0
     for routed in store.unclaimed(now - REMINDER_WINDOW):
-        assert routed.id is not None and routed.message_ts is not None
+        assert routed.id is not None
+        assert routed.message_ts is not None
         if routed.team_id not in intervals:
             workspace = workspaces.get(routed.team_id)
             minutes = workspace.renotify_after_minutes if workspace else 60
@@ -75,7 +76,9 @@ def remind_unclaimed(
             continue
         number = min(REMINDERS, int((now - routed.created_at) / interval))
         reminded = routed.renotified_at
-        if number < 1 or (reminded is not None and reminded >= routed.created_at + interval * number):
+        if number < 1 or (
+            reminded is not None and reminded >= routed.created_at + interval * number
+        ):
             continue
         claim = deliveries.claim(
             routed.team_id,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.dialect import insert_ignore, table
-from storage.models import Post, RoutedPost, Route, SourceRow, Workspace
+from storage.models import Post, Route, RoutedPost, SourceRow, Workspace
 from storage.reads import PostView
 
 CLOSED = ("resolved", "not_actionable")

@@ -1,6 +1,6 @@
 """Test helpers for the Slack adapter: a FakeSlack with admins and user groups, signed
-requests, and a runtime with stored posts. (tests/fakes/slack.py lacks usergroups.users.list
-and users.info admin flags, so this subclasses it rather than editing it.)"""
+requests, and a runtime with stored posts. (tests/fakes/slack.py lacks usergroups.users.list,
+users.info admin flags and pins.add, so this subclasses it rather than editing it.)"""
 
 from __future__ import annotations
 
@@ -38,11 +38,12 @@ FLOOD_TEXTS = (
 
 
 class AdminAwareFakeSlack(FakeSlack):
-    """FakeSlack plus users.info admin flags and usergroups.users.list."""
+    """FakeSlack plus users.info admin flags, usergroups.users.list and pins.add."""
 
     def __init__(self) -> None:
         super().__init__()
         self._groups: dict[str, tuple[str, list[str]]] = {}
+        self.pins: list[tuple[str, str, str]] = []  # (team, channel, ts)
 
     def add_member(self, user_id: str, team_id: str, *, role: str | None = None) -> None:
         """A user; `role` is "is_admin", "is_owner" or "is_primary_owner" when they have one."""
@@ -58,15 +59,25 @@ class AdminAwareFakeSlack(FakeSlack):
     def dispatch(
         self, method: str, params: Params, token: str | None, authorization: str
     ) -> Params:
-        if method != "usergroups.users.list":
+        if method not in {"usergroups.users.list", "pins.add"}:
             return super().dispatch(method, params, token, authorization)
         team_id = self._tokens.get(token or "")
         if team_id is None:
             raise SlackError("invalid_auth")
+        if method == "pins.add":
+            return self._pin(team_id, params)
         group = self._groups.get(str(params.get("usergroup")))
         if group is None or group[0] != team_id:
             raise SlackError("no_such_subteam")
         return {"users": list(group[1])}
+
+    def _pin(self, team_id: str, params: Params) -> Params:
+        channel = self._channel(team_id, params.get("channel"))
+        ts = params.get("timestamp")
+        if not any(m["ts"] == ts and m["channel"] == channel.id for m in self._messages):
+            raise SlackError("message_not_found")
+        self.pins.append((team_id, channel.id, str(ts)))
+        return {}
 
 
 def signed_headers(body: str, *, secret: str = SECRET, age: float = 0.0) -> dict[str, str]:

@@ -111,6 +111,7 @@ def test_console_poster_prints_header_and_writes_chart(tmp_path: Path) -> None:
     )
     ts = poster.post("T111", "#comms", reply)
     poster.update("T111", "comms", ts, Reply(text="Acknowledged by @U1"))
+    poster.pin("T111", "comms", ts)
     printed = stream.getvalue().splitlines()
     assert printed[0] == f"[#comms] T111 ts={ts}"
     assert "flood 6 posts" in printed
@@ -118,6 +119,7 @@ def test_console_poster_prints_header_and_writes_chart(tmp_path: Path) -> None:
         line.startswith("Chart: ") and line.endswith(f"({chart.alt_text})") for line in printed
     )
     assert f"[#comms] T111 updated ts={ts}" in printed and "Acknowledged by @U1" in printed
+    assert printed[-1] == f"[#comms] T111 pinned ts={ts}"
     [png] = (tmp_path / "charts").glob("*.png")
     assert png.read_bytes().startswith(PNG_MAGIC)
 

@@ -16,13 +16,12 @@ from commands import blocks as bk
 from commands.charts import volume_sentiment_chart
 from commands.context import Reply
 from jobs.poster import DeliveryError
-from tests.fakes.slack import FakeSlack
-from tests.slack_support import PNG_MAGIC
+from tests.slack_support import PNG_MAGIC, AdminAwareFakeSlack
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as server:
+def fake() -> Iterator[AdminAwareFakeSlack]:
+    with AdminAwareFakeSlack() as server:
         server.add_team("T111")
         server.add_team("T222")
         server.add_channel("C111", "T111")
@@ -32,7 +31,7 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def poster(fake: FakeSlack, engine: Engine) -> SlackPoster:
+def poster(fake: AdminAwareFakeSlack, engine: Engine) -> SlackPoster:
     settings = Settings(slack_bot_token="xoxb-T111-fake", slack_api_url=fake.base_url)
     return SlackPoster(team_clients(settings, engine))
 
@@ -44,7 +43,7 @@ def digest(now: datetime, *, chart: bool = True) -> Reply:
 
 
 def test_post_sends_blocks_and_threads_the_chart(
-    poster: SlackPoster, fake: FakeSlack, now: datetime
+    poster: SlackPoster, fake: AdminAwareFakeSlack, now: datetime
 ) -> None:
     ts = poster.post("T111", "C111", digest(now))
     [message] = fake.messages
@@ -55,7 +54,7 @@ def test_post_sends_blocks_and_threads_the_chart(
 
 
 def test_post_into_a_thread_keeps_chart_there(
-    poster: SlackPoster, fake: FakeSlack, now: datetime
+    poster: SlackPoster, fake: AdminAwareFakeSlack, now: datetime
 ) -> None:
     parent = poster.post("T111", "C111", digest(now, chart=False))
     poster.post("T111", "C111", digest(now), thread_ts=parent)
@@ -65,7 +64,7 @@ def test_post_into_a_thread_keeps_chart_there(
 
 
 def test_update_replaces_text_and_blocks(
-    poster: SlackPoster, fake: FakeSlack, now: datetime
+    poster: SlackPoster, fake: AdminAwareFakeSlack, now: datetime
 ) -> None:
     ts = poster.post("T111", "C111", digest(now, chart=False))
     poster.update("T111", "C111", ts, Reply(text="Acknowledged", blocks=[bk.section("Acked")]))
@@ -75,7 +74,7 @@ def test_update_replaces_text_and_blocks(
 
 
 def test_short_rate_limit_is_retried_by_the_client(
-    poster: SlackPoster, fake: FakeSlack, now: datetime
+    poster: SlackPoster, fake: AdminAwareFakeSlack, now: datetime
 ) -> None:
     fake.rate_limit("chat.postMessage", times=1, retry_after=0)
     poster.post("T111", "C111", digest(now, chart=False))
@@ -83,7 +82,7 @@ def test_short_rate_limit_is_retried_by_the_client(
 
 
 def test_long_rate_limit_becomes_retry_after(
-    poster: SlackPoster, fake: FakeSlack, now: datetime
+    poster: SlackPoster, fake: AdminAwareFakeSlack, now: datetime
 ) -> None:
     fake.rate_limit("chat.postMessage", times=1, retry_after=120)
     with pytest.raises(DeliveryError) as raised:
@@ -103,7 +102,7 @@ def test_missing_membership_is_retryable_with_a_clear_message(
 
 @pytest.mark.parametrize("error", ["account_inactive", "invalid_auth", "token_revoked"])
 def test_dead_tokens_are_permanent(
-    poster: SlackPoster, fake: FakeSlack, now: datetime, error: str
+    poster: SlackPoster, fake: AdminAwareFakeSlack, now: datetime, error: str
 ) -> None:
     fake.fail("chat.postMessage", error=error)
     with pytest.raises(DeliveryError) as raised:
@@ -112,7 +111,7 @@ def test_dead_tokens_are_permanent(
 
 
 def test_chart_failure_after_posting_does_not_raise(
-    poster: SlackPoster, fake: FakeSlack, now: datetime
+    poster: SlackPoster, fake: AdminAwareFakeSlack, now: datetime
 ) -> None:
     # Raising here would make the scheduler post the digest a second time.
     fake.fail("files.getUploadURLExternal", error="internal_error")
@@ -121,7 +120,7 @@ def test_chart_failure_after_posting_does_not_raise(
 
 
 def test_oauth_mode_uses_each_workspaces_own_token(
-    fake: FakeSlack, engine: Engine, now: datetime
+    fake: AdminAwareFakeSlack, engine: Engine, now: datetime
 ) -> None:
     settings = Settings(
         slack_client_id="111.222", slack_client_secret="shh", slack_api_url=fake.base_url
@@ -147,3 +146,13 @@ def test_oauth_mode_uses_each_workspaces_own_token(
     with pytest.raises(DeliveryError) as raised:
         poster.post("T999", "C999", digest(now))
     assert raised.value.permanent and "not installed" in str(raised.value)
+
+
+def test_pin_pins_and_never_raises(
+    poster: SlackPoster, fake: AdminAwareFakeSlack, now: datetime
+) -> None:
+    ts = poster.post("T111", "C111", digest(now, chart=False))
+    poster.pin("T111", "C111", ts)
+    assert fake.pins == [("T111", "C111", ts)]
+    poster.pin("T111", "C111", "1.000000")  # message_not_found: logged, not raised
+    assert len(fake.pins) == 1

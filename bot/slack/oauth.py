@@ -25,6 +25,7 @@ BOT_SCOPES = (
     "chat:write",
     "chat:write.public",
     "files:write",
+    "pins:write",
     "users:read",
     "usergroups:read",
 )

@@ -68,6 +68,14 @@ class SlackPoster:
         with _as_delivery_error(team_id, channel):
             self.client_for_team(team_id).chat_update(channel=channel, ts=ts, **message_args(reply))
 
+    def pin(self, team_id: str, channel: str, ts: str) -> None:
+        """Pin a posted message (pins.add). A failed pin loses nothing but emphasis, so it
+        is logged, never raised: a retry would risk re-posting what it decorates."""
+        try:
+            self.client_for_team(team_id).pins_add(channel=channel, timestamp=ts)
+        except (SlackApiError, SlackClientError, LookupError, OSError) as exc:
+            log.warning("could not pin %s in %s/%s: %s", ts, team_id, channel, exc)
+
 
 @contextmanager
 def _as_delivery_error(team_id: str, channel: str) -> Iterator[None]:

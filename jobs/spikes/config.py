@@ -43,6 +43,7 @@ class DetectorConfig:
     bucket_minutes: int = 5
     level_halflife_days: float = 1.0
     season_halflife_days: float = 7.0
+    spread_halflife_days: float = 0.0
 
     @classmethod
     def for_sensitivity(

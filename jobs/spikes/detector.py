@@ -28,7 +28,8 @@ class Detector:
         self.config = config or DetectorConfig()
         cfg = self.config
         self.baseline = SeasonalBaseline(
-            cfg.buckets_per_day, cfg.level_halflife_days, cfg.season_halflife_days
+            cfg.buckets_per_day, cfg.level_halflife_days, cfg.season_halflife_days,
+            cfg.spread_halflife_days,
         )
         self.recent = RecentSurge(cfg.recent_rate)
         self.gate = AlertGate(cfg.warmup_buckets, timedelta(minutes=cfg.cooldown_minutes))

@@ -1,0 +1,64 @@
+"""Help-routing test set-up: residents' posts, news and chatter, routes added by command."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.runtime import Runtime
+from commands import routes
+from jobs.sources.base import RawPost
+from storage.routing import RoutedPosts
+from tests.delivery_helpers import store
+from tests.fakes.slack import FakeSlack
+
+RESIDENT_POWER = "We have no power on Elm Street since last night, when will it be back?"
+RESIDENT_SHELTER = "Our basement flooded and we need a place to stay tonight, where can we go?"
+NEWS_REPORT = "40,000 residents without power after the storm, officials say"
+SYMPATHY = "Thoughts and prayers to everyone without power tonight"
+REPOST = "RT @neighbour: we have no power on Elm Street, please help"
+SNEAKY = "<!channel> we have no power at <https://evil.example|the clinic>, please help us"
+
+
+def post(external_id: str, text: str, at: datetime, **extra: Any) -> RawPost:
+    return RawPost(
+        external_id=external_id,
+        text=text,
+        created_at=at,
+        author=extra.pop("author", f"resident_{external_id}"),
+        url=extra.pop("url", f"https://social.example/@r/{external_id}"),
+        lang="en",
+        **extra,
+    )
+
+
+def add_routes(runtime: Runtime, team: str, now: datetime) -> None:
+    """City Power gets power needs, Shelters gets shelter needs (as an admin would type them)."""
+    ctx = runtime.ctx(team, user_id="UADMIN", now=now)
+    routes.run('add "City Power" <#CPOWER|power-desk> power', ctx)
+    routes.run("add Shelters <#CSHELTER|shelters> shelter", ctx)
+
+
+def channels(fake: FakeSlack, team: str) -> None:
+    for channel in ("CPOWER", "CSHELTER"):
+        fake.add_channel(channel, team)
+
+
+def ingest(runtime: Runtime, team: str, posts: list[RawPost], now: datetime) -> None:
+    store(runtime, team, posts, now)
+
+
+def in_channel(fake: FakeSlack, channel: str, *, threads: bool = False) -> list[dict[str, Any]]:
+    """Top-level messages in a channel (or only thread replies, with threads=True)."""
+    return [
+        m for m in fake.messages if m["channel"] == channel and bool(m["thread_ts"]) is threads
+    ]
+
+
+def routed_ids(runtime: Runtime, team: str, ids: range) -> list[int]:
+    found = [RoutedPosts(runtime.engine).get(team, i) for i in ids]
+    return [r.post_id for r in found if r is not None]
+
+
+def minutes(span: int) -> timedelta:
+    return timedelta(minutes=span)
