@@ -8,7 +8,6 @@ from typing import Any
 from bot.runtime import Runtime
 from commands import routes
 from jobs.sources.base import RawPost
-from storage.routing import RoutedPosts
 from tests.delivery_helpers import store
 from tests.fakes.slack import FakeSlack
 
@@ -50,14 +49,13 @@ def ingest(runtime: Runtime, team: str, posts: list[RawPost], now: datetime) -> 
 
 def in_channel(fake: FakeSlack, channel: str, *, threads: bool = False) -> list[dict[str, Any]]:
     """Top-level messages in a channel (or only thread replies, with threads=True)."""
-    return [
-        m for m in fake.messages if m["channel"] == channel and bool(m["thread_ts"]) is threads
-    ]
+    return [m for m in fake.messages if m["channel"] == channel and bool(m["thread_ts"]) is threads]
 
 
-def routed_ids(runtime: Runtime, team: str, ids: range) -> list[int]:
-    found = [RoutedPosts(runtime.engine).get(team, i) for i in ids]
-    return [r.post_id for r in found if r is not None]
+def routed_id(message: dict[str, Any]) -> int:
+    """The routed post id a message's buttons carry."""
+    actions = next(block for block in message["blocks"] if block["type"] == "actions")
+    return int(actions["elements"][0]["value"])
 
 
 def minutes(span: int) -> timedelta:

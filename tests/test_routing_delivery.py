@@ -9,7 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.scheduler import Ticks
+from bot.slack.clients import web_client
+from bot.slack.poster import SlackPoster
 from commands import routed as routed_cmd
+from commands import routes
+from commands.context import UsageError
 from jobs.routing import route_new_posts
 from storage.deliveries import Deliveries
 from storage.routing import RoutedPosts
@@ -29,6 +33,7 @@ from tests.routing_helpers import (
     ingest,
     minutes,
     post,
+    routed_id,
 )
 
 START = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
@@ -83,7 +88,7 @@ def test_resident_posts_reach_the_right_agency_with_reasons_and_buttons(
         "route_resolve",
         "route_not_actionable",
     ]
-    routed = RoutedPosts(engine).get("T1", int(actions["elements"][0]["value"]))
+    routed = RoutedPosts(engine).get("T1", routed_id(power[0]))
     assert routed is not None and routed.channel == "CPOWER" and routed.status == "new"
     assert routed.message_ts == power[0]["ts"]
     assert "place to stay" in json.dumps(shelter[0]["blocks"])
@@ -136,9 +141,9 @@ def test_slack_down_then_delivered_once(db_url: str, slack: FakeSlack) -> None:
         clock.now += minutes(1)
         ticks.routing()
     assert len(in_channel(slack, "CPOWER")) == 1
-    (routed,) = RoutedPosts(ticks.runtime.engine).undelivered(START - timedelta(days=1)) or [None]
-    assert routed is None  # delivered, so nothing is left waiting
-    delivery = Deliveries(ticks.runtime.engine).get("T1", "route:1")
+    assert RoutedPosts(ticks.runtime.engine).undelivered(START - timedelta(days=1)) == []
+    key = f"route:{routed_id(in_channel(slack, 'CPOWER')[0])}"
+    delivery = Deliveries(ticks.runtime.engine).get("T1", key)
     assert delivery is not None and delivery.status == "sent" and delivery.attempts > 1
 
 
@@ -158,9 +163,7 @@ def test_unclaimed_post_reminded_once_per_interval_claimed_one_never(
     ticks.routing()
     first, second = in_channel(slack, "CPOWER")
     routed_at = clock.now
-    claimed = RoutedPosts(engine).get("T1", 2)
-    assert claimed is not None and claimed.message_ts == second["ts"]
-    routed_cmd.claim(ticks.runtime.ctx("T1", user_id="U7", now=clock.now), 2)
+    routed_cmd.claim(ticks.runtime.ctx("T1", user_id="U7", now=clock.now), routed_id(second))
     reminded_after: list[timedelta] = []
     for _ in range(150):
         clock.now += minutes(1)
@@ -172,17 +175,18 @@ def test_unclaimed_post_reminded_once_per_interval_claimed_one_never(
     replies = in_channel(slack, "CPOWER", threads=True)
     assert {r["thread_ts"] for r in replies} == {first["ts"]}
     assert "Still unclaimed after 30 minutes" in str(replies[0]["text"])
-    row = RoutedPosts(engine).get("T1", 1)
+    row = RoutedPosts(engine).get("T1", routed_id(first))
     assert row is not None and row.renotified_at == routed_at + minutes(90)
 
 
 def test_two_workspaces_never_cross(db_url: str, slack: FakeSlack) -> None:
     slack.add_team("T2", "xoxb-T2-fake")
     slack.add_channel("CPOWER2", "T2")
-    clock, ticks = _routing(db_url, slack)
+    clock, single = _routing(db_url, slack)
+    settings = single.runtime.settings
+    clients = {team: web_client(settings, f"xoxb-{team}-fake", max_wait=0) for team in ("T1", "T2")}
+    ticks = Ticks(single.runtime, SlackPoster(lambda team: clients[team]), "worker-1")
     ctx2 = ticks.runtime.ctx("T2", user_id="UADMIN2", now=clock.now)
-    from commands import routes
-
     routes.run("add Hydro2 <#CPOWER2|power> power", ctx2)
     ingest(ticks.runtime, "T1", [post("t1", RESIDENT_POWER + " (team one)", START)], clock.now)
     ingest(ticks.runtime, "T2", [post("t2", RESIDENT_POWER + " (team two)", START)], clock.now)
@@ -193,9 +197,9 @@ def test_two_workspaces_never_cross(db_url: str, slack: FakeSlack) -> None:
     assert len(two) == 1 and "team two" in json.dumps(two[0]["blocks"])
     assert one[0]["team"] == "T1" and two[0]["team"] == "T2"
     store = RoutedPosts(ticks.runtime.engine)
-    t2_id = int(next(b for b in two[0]["blocks"] if b["type"] == "actions")["elements"][0]["value"])
+    t2_id = routed_id(two[0])
     assert store.get("T1", t2_id) is None  # team one cannot reach team two's routed post
-    with pytest.raises(ValueError, match="no longer exists in this workspace"):
+    with pytest.raises(UsageError, match="no longer exists in this workspace"):
         routed_cmd.claim(ticks.runtime.ctx("T1", user_id="U1", now=clock.now), t2_id)
     stored = store.get("T2", t2_id)
     assert stored is not None and stored.status == "new"

@@ -44,6 +44,8 @@ class DetectorConfig:
     level_halflife_days: float = 1.0
     season_halflife_days: float = 7.0
     spread_halflife_days: float = 0.0
+    sharp_factor: float = 1.0
+    sustained_factor: float = 1.0
 
     @classmethod
     def for_sensitivity(

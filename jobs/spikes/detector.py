@@ -47,10 +47,10 @@ class Detector:
         if self.baseline.seen:
             zscore = self.baseline.residual(ts, value) / self.baseline.scale(ts)
             ratio = value / max(expected, 1.0)
-        sharp = anomaly_score(zscore, cfg.z_threshold, ratio, cfg.min_ratio)
+        sharp = anomaly_score(zscore, cfg.z_threshold * cfg.sharp_factor, ratio, cfg.min_ratio)
         self.recent.observe(zscore, value, expected)
         sustained = anomaly_score(
-            self.recent.zscore(), cfg.z_threshold, self.recent.ratio(), cfg.min_ratio
+            self.recent.zscore(), cfg.z_threshold * cfg.sustained_factor, self.recent.ratio(), cfg.min_ratio
         )
         # One odd bucket (a bot burst, a single viral repost) is not a surge.
         confirmed = cfg.confirm_buckets < 2 or self.previous_score >= ALERT_SCORE
