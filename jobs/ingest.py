@@ -14,8 +14,13 @@ from sqlalchemy import Engine
 from commands.query import Document, Matcher, compile_matcher
 from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
-from storage.ingest_store import PreparedPost, StoredBatch, existing_external_ids, store_batch
-from storage.topics import Topics
+from storage.ingest_store import (
+    PreparedPost,
+    StoredBatch,
+    existing_external_ids,
+    store_batch,
+    topic_queries,
+)
 
 
 class BatchScorer(Protocol):
@@ -47,13 +52,12 @@ class Ingestor:
     def __init__(self, engine: Engine, scorer: BatchScorer, *, pseudonym_salt: str = "") -> None:
         self.engine = engine
         self.scorer = scorer
-        self.topics = Topics(engine)
         self._salt = pseudonym_salt
         self._matchers: dict[str, tuple[tuple[tuple[int, str], ...], Matcher]] = {}
         self._lock = threading.Lock()
 
     def matcher_for(self, team_id: str) -> Matcher:
-        key = tuple((t.id, t.query) for t in self.topics.all(team_id) if t.id is not None)
+        key = topic_queries(self.engine, team_id)
         with self._lock:
             cached = self._matchers.get(team_id)
             if cached is None or cached[0] != key:
@@ -73,13 +77,48 @@ class Ingestor:
         pseudonymize: bool = False,
     ) -> StoredBatch:
         """Store a batch; posts this source already has are neither scored nor counted."""
+        posts = self.fresh_posts(source, raw_posts)
+        scores = self.score(posts)
+        return self.store_scored(
+            team_id,
+            source,
+            posts,
+            scores,
+            now=now,
+            cursor=cursor,
+            advance_cursor=advance_cursor,
+            pseudonymize=pseudonymize,
+            skipped=len(raw_posts) - len(posts),
+        )
+
+    def fresh_posts(self, source: SourceRef, raw_posts: Sequence[RawPost]) -> list[RawPost]:
+        """The batch without posts this source already stored, each external id once."""
         known = existing_external_ids(self.engine, source.id, [p.external_id for p in raw_posts])
         fresh: dict[str, RawPost] = {}
         for post in raw_posts:
             if post.external_id not in known:
                 fresh.setdefault(post.external_id, post)
-        posts = list(fresh.values())
-        scores = self.scorer.score_many([(p.text, p.lang) for p in posts])
+        return list(fresh.values())
+
+    def score(
+        self, posts: Sequence[RawPost], scorer: BatchScorer | None = None
+    ) -> list[Scores | None]:
+        return (scorer or self.scorer).score_many([(p.text, p.lang) for p in posts])
+
+    def store_scored(
+        self,
+        team_id: str,
+        source: SourceRef,
+        posts: Sequence[RawPost],
+        scores: Sequence[Scores | None],
+        *,
+        now: datetime,
+        cursor: str | None = None,
+        advance_cursor: bool = False,
+        pseudonymize: bool = False,
+        skipped: int = 0,
+    ) -> StoredBatch:
+        """Match scored posts against the team's topics and store them in one transaction."""
         matcher = self.matcher_for(team_id)
         prepared = [
             self._prepare(post, score, matcher, source, pseudonymize)
@@ -94,7 +133,6 @@ class Ingestor:
             cursor=cursor,
             advance_cursor=advance_cursor,
         )
-        skipped = len(raw_posts) - len(posts)
         return StoredBatch(batch.new_posts, batch.duplicates + skipped, batch.matches)
 
     def _prepare(

@@ -86,7 +86,7 @@ class RoutedPosts:
         """The team's posts past the checkpoint written since `created_since`, in ingest
         (id) order.
 
-        Only posts ingested before `settled_before`: on PostgreSQL ids are taken before
+        Only posts ingested by `settled_before`: on PostgreSQL ids are taken before
         commit, so a lower id may still become visible after a higher one was read.
         """
         stmt = (
@@ -95,7 +95,7 @@ class RoutedPosts:
             .where(
                 Post.team_id == team_id,
                 col(Post.id) > after_id,
-                col(Post.ingested_at) < settled_before,
+                col(Post.ingested_at) <= settled_before,
                 col(Post.created_at) >= created_since,
             )
             .order_by(col(Post.id))
@@ -108,7 +108,7 @@ class RoutedPosts:
         stmt = select(func.max(Post.id)).where(
             Post.team_id == team_id,
             col(Post.id) > after_id,
-            col(Post.ingested_at) < settled_before,
+            col(Post.ingested_at) <= settled_before,
         )
         with Session(self.engine) as session:
             found = session.exec(stmt).one()
