@@ -138,6 +138,7 @@ class Sources:
         free = or_(
             col(SourceRow.lease_expires_at).is_(None),
             col(SourceRow.lease_expires_at) < now,
+            col(SourceRow.lease_owner) == owner,  # our own lease, left by a failed round
         )
         due = or_(col(SourceRow.next_run_at).is_(None), col(SourceRow.next_run_at) <= now)
         stmt = (
