@@ -47,7 +47,7 @@ def import_scorer(ingestor: Ingestor, workers: int | None = None) -> Iterator[Ba
 
     Its worker processes start only when a batch brings enough new texts to pay for them.
     """
-    workers = os.cpu_count() or 1 if workers is None else workers
+    workers = (os.cpu_count() or 1) if workers is None else workers
     if workers <= 1 or isinstance(ingestor.scorer, ParallelScorer):
         yield ingestor.scorer
         return
