@@ -16,6 +16,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "reports",
     "digest",
     "detect",
+    "classify",
     "incident",
     "admin",
     "demo",

@@ -7,6 +7,7 @@ import logging
 import re
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -68,7 +69,13 @@ class ConsolePoster:
         self._serial = itertools.count(1)
 
     def post(
-        self, team_id: str, channel: str, reply: Reply, *, thread_ts: str | None = None
+        self,
+        team_id: str,
+        channel: str,
+        reply: Reply,
+        *,
+        thread_ts: str | None = None,
+        key: str | None = None,
     ) -> str:
         ts = f"{int(time.time())}.{next(self._serial):06d}"
         where = f" (thread {thread_ts})" if thread_ts else ""
@@ -80,6 +87,9 @@ class ConsolePoster:
 
     def pin(self, team_id: str, channel: str, ts: str) -> None:
         self.output.show(f"[#{channel.lstrip('#')}] {team_id} pinned ts={ts}")
+
+    def find(self, team_id: str, channel: str, key: str, since: datetime) -> str | None:
+        return None  # a terminal keeps no history to look in
 
 
 def run_console(runtime: Runtime, team_id: str, stdin: TextIO, output: ConsoleOutput) -> int:

@@ -6,11 +6,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Engine
 
 from commands.alerts import alert_reply
 from commands.context import Ctx, Reply
+from jobs.deliver import deliver_once
 from jobs.poster import DeliveryError, Poster
 from jobs.spikes import (
     SENSITIVITIES,
@@ -23,7 +25,6 @@ from jobs.spikes import (
 )
 from storage import reads
 from storage.alerts import Alerts, DetectorStates
-from storage.deliveries import Deliveries
 from storage.models import Alert, Topic
 from storage.topics import Topics
 from storage.workspaces import Workspaces
@@ -198,34 +199,25 @@ def deliver_alerts(
     engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
 ) -> int:
     """Post open alerts not yet in Slack (new ones and earlier failures), each exactly once."""
-    deliveries = Deliveries(engine)
     alerts = Alerts(engine)
     sent = 0
     for alert in alerts.needing_delivery():
         if alert.id is None or alert.channel is None:
             continue
-        claim = deliveries.claim(
-            alert.team_id,
-            f"alert:{alert.id}",
-            kind="alert",
+        result = deliver_once(
+            engine,
+            poster,
+            team_id=alert.team_id,
             channel=alert.channel,
-            owner=owner,
+            key=f"alert:{alert.id}",
+            kind="alert",
+            build=partial(alert_reply, make_ctx(alert.team_id, now), alert),
             now=now,
+            owner=owner,
         )
-        if claim is None:
-            continue
-        try:
-            reply = alert_reply(make_ctx(alert.team_id, now), alert)
-            ts = poster.post(alert.team_id, alert.channel, reply)
-        except DeliveryError as exc:
-            deliveries.failed(
-                claim, now, str(exc), retry_after=exc.retry_after, permanent=exc.permanent
-            )
-            log.warning("alert %s not delivered yet: %s", alert.id, exc)
-            continue
-        alerts.update(alert.team_id, alert.id, message_ts=ts, updated_at=now)
-        deliveries.sent(claim, now, ts)
-        sent += 1
+        if result.ts is not None:
+            alerts.update(alert.team_id, alert.id, message_ts=result.ts, updated_at=now)
+            sent += 1
     return sent
 
 
@@ -257,36 +249,28 @@ def escalate(
     """Mention the escalation group under alerts nobody acknowledged in time."""
     alerts = Alerts(engine)
     workspaces = Workspaces(engine)
-    deliveries = Deliveries(engine)
     done = 0
     for alert in alerts.unacknowledged_since(now):
         ws = workspaces.get(alert.team_id)
         wait = timedelta(minutes=ws.escalate_after_minutes if ws else 30)
         if alert.created_at + wait > now or alert.id is None or not alert.channel:
             continue
-        claim = deliveries.claim(
-            alert.team_id,
-            f"escalate:{alert.id}",
-            kind="escalation",
-            channel=alert.channel,
-            owner=owner,
-            now=now,
-        )
-        if claim is None:
-            continue
         who = f"<!subteam^{ws.escalation_group}>" if ws and ws.escalation_group else "<!here>"
         minutes = int((now - alert.created_at).total_seconds() // 60)
         text = f"{who} this alert has not been acknowledged for {minutes} minutes."
-        try:
-            ts = poster.post(
-                alert.team_id, alert.channel, Reply(text=text), thread_ts=alert.message_ts
-            )
-        except DeliveryError as exc:
-            deliveries.failed(
-                claim, now, str(exc), retry_after=exc.retry_after, permanent=exc.permanent
-            )
-            continue
-        deliveries.sent(claim, now, ts)
-        alerts.update(alert.team_id, alert.id, escalated_at=now, updated_at=now)
-        done += 1
+        result = deliver_once(
+            engine,
+            poster,
+            team_id=alert.team_id,
+            channel=alert.channel,
+            key=f"escalate:{alert.id}",
+            kind="escalation",
+            build=partial(Reply, text),
+            now=now,
+            owner=owner,
+            thread_ts=alert.message_ts,
+        )
+        if result.sent:
+            alerts.update(alert.team_id, alert.id, escalated_at=now, updated_at=now)
+            done += 1
     return done

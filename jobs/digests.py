@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -11,13 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from commands import digest as digest_cmd
-from commands.context import Ctx
-from jobs.poster import DeliveryError, Poster
-from storage.deliveries import Deliveries
+from commands.context import Ctx, Reply
+from jobs.deliver import deliver_once
+from jobs.poster import Poster
 from storage.models import DigestSchedule
 from storage.schedules import Schedules
 
-log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=15)
 # A missed digest is still worth sending until the next one is nearly due.
 MAX_AGE = {"daily": timedelta(hours=20), "weekly": timedelta(days=6)}
@@ -74,45 +72,37 @@ def send_due_digests(
     engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
 ) -> list[DigestOutcome]:
     """Send every due digest that nobody has sent or is sending; safe to run anywhere, often."""
-    deliveries = Deliveries(engine)
     outcomes = []
     for due in due_digests(engine, now):
         s = due.schedule
         late = now - due.scheduled_at > LATE_AFTER
-        claim = deliveries.claim(
-            s.team_id, due.key(), kind="digest", channel=s.channel, owner=owner, now=now, late=late
+
+        def build(due: DueDigest = due, late: bool = late) -> Reply:
+            s = due.schedule
+            digest = digest_cmd.build(
+                make_ctx(s.team_id, now),
+                local_date=due.local_date,
+                local_time=s.local_time,
+                tz=s.timezone,
+                frequency=s.frequency,
+                topic_names=s.topics or None,
+            )
+            return digest_cmd.render(digest, late=late)
+
+        result = deliver_once(
+            engine,
+            poster,
+            team_id=s.team_id,
+            channel=s.channel,
+            key=due.key(),
+            kind="digest",
+            build=build,
+            now=now,
+            owner=owner,
+            late=late,
         )
-        if claim is None:
-            continue
-        try:
-            reply = digest_cmd.render(
-                digest_cmd.build(
-                    make_ctx(s.team_id, now),
-                    local_date=due.local_date,
-                    local_time=s.local_time,
-                    tz=s.timezone,
-                    frequency=s.frequency,
-                    topic_names=s.topics or None,
-                ),
-                late=late,
-            )
-            ts = poster.post(s.team_id, s.channel, reply)
-        except DeliveryError as exc:
-            deliveries.failed(
-                claim, now, str(exc), retry_after=exc.retry_after, permanent=exc.permanent
-            )
-            log.warning("digest for %s/%s not delivered yet: %s", s.team_id, s.channel, exc)
+        if result.attempted:
             outcomes.append(
-                DigestOutcome(s.team_id, s.channel, due.local_date, False, late, str(exc))
+                DigestOutcome(s.team_id, s.channel, due.local_date, result.sent, late, result.error)
             )
-            continue
-        except Exception as exc:  # a broken digest must not stop the others
-            deliveries.failed(claim, now, f"{type(exc).__name__}: {exc}")
-            log.exception("digest for %s/%s failed", s.team_id, s.channel)
-            outcomes.append(
-                DigestOutcome(s.team_id, s.channel, due.local_date, False, late, str(exc))
-            )
-            continue
-        deliveries.sent(claim, now, ts)
-        outcomes.append(DigestOutcome(s.team_id, s.channel, due.local_date, True, late))
     return outcomes

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Engine
 
 from commands import incident as incident_cmd
 from commands.context import Ctx
+from jobs.deliver import deliver_once
 from jobs.poster import DeliveryError, Poster
 from storage import reads
 from storage.alerts import Alerts
-from storage.deliveries import Deliveries
 from storage.incidents import Incidents
 from storage.models import Incident
 from storage.sources import Sources
@@ -109,26 +110,21 @@ def _refresh_summary(
     if incident.channel is None:
         return
     if incident.summary_ts is None:
-        claim = Deliveries(engine).claim(
-            incident.team_id,
-            f"incident-summary:{incident.id}",
-            kind="summary",
+        result = deliver_once(
+            engine,
+            poster,
+            team_id=incident.team_id,
             channel=incident.channel,
-            owner=owner,
+            key=f"incident-summary:{incident.id}",
+            kind="summary",
+            build=partial(incident_cmd.summary, ctx, incident),
             now=now,
+            owner=owner,
         )
-        if claim is None:
-            return
-        reply = incident_cmd.summary(ctx, incident)
-        try:
-            ts = poster.post(incident.team_id, incident.channel, reply)
-        except DeliveryError as exc:
-            Deliveries(engine).failed(claim, now, str(exc), retry_after=exc.retry_after)
-            return
-        Deliveries(engine).sent(claim, now, ts)
-        incidents.update(_id(incident), summary_ts=ts, summary_updated_at=now)
-        _pin(poster, incident, ts)
-        incidents.log(incident, "summary", f"posted: {reply.text}", at=now)
+        if result.ts is not None:
+            incidents.update(_id(incident), summary_ts=result.ts, summary_updated_at=now)
+            _pin(poster, incident, result.ts)
+            incidents.log(incident, "summary", "live summary posted and pinned", at=now)
         return
     if incident.summary_updated_at and now - incident.summary_updated_at < SUMMARY_EVERY:
         return
@@ -150,23 +146,22 @@ def _finish(
     if incident.ended_at is None:
         incident = incidents.update(_id(incident), ended_at=now)
     if incident.channel:
-        claim = Deliveries(engine).claim(
-            incident.team_id,
-            f"incident-final:{incident.id}",
-            kind="summary",
+        reply = incident_cmd.summary(ctx, incident, final=True)
+        result = deliver_once(
+            engine,
+            poster,
+            team_id=incident.team_id,
             channel=incident.channel,
-            owner=owner,
+            key=f"incident-final:{incident.id}",
+            kind="summary",
+            build=lambda: reply,
             now=now,
+            owner=owner,
         )
-        if claim is not None:
-            reply = incident_cmd.summary(ctx, incident, final=True)
-            try:
-                ts = poster.post(incident.team_id, incident.channel, reply)
-            except DeliveryError as exc:
-                Deliveries(engine).failed(claim, now, str(exc), retry_after=exc.retry_after)
-                return  # stay "closing": the next tick tries again
-            Deliveries(engine).sent(claim, now, ts)
-            _pin(poster, incident, ts)
+        if result.ts is None:
+            return  # not out yet: stay "closing", the next tick tries again
+        if result.attempted:  # else it went out before a crash; finish closing below
+            _pin(poster, incident, result.ts)
             if incident.summary_ts:
                 try:
                     poster.update(incident.team_id, incident.channel, incident.summary_ts, reply)

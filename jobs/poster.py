@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from commands.context import Reply
@@ -23,9 +24,23 @@ class Poster(Protocol):
     """Implemented in bot/ (Slack Web API, console); jobs never import a chat SDK."""
 
     def post(
-        self, team_id: str, channel: str, reply: Reply, *, thread_ts: str | None = None
+        self,
+        team_id: str,
+        channel: str,
+        reply: Reply,
+        *,
+        thread_ts: str | None = None,
+        key: str | None = None,
     ) -> str:
-        """Post `reply` (blocks, text fallback, chart uploaded alongside); return its ts."""
+        """Post `reply` (blocks, text fallback, chart uploaded alongside); return its ts.
+
+        `key` (the delivery claim's key) travels with the message, so `find` can tell
+        later whether a post interrupted by a crash went out after all.
+        """
+        ...
+
+    def find(self, team_id: str, channel: str, key: str, since: datetime) -> str | None:
+        """The ts of a message posted with `key` since `since`, if the surface can tell."""
         ...
 
     def update(self, team_id: str, channel: str, ts: str, reply: Reply) -> None:

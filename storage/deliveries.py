@@ -8,10 +8,11 @@ skips. Restarts, retries and two running schedulers therefore never send a messa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, and_, or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, and_, or_, select, update
+from sqlmodel import Session, col
+from sqlmodel import select as model_select
 
 from storage.dialect import insert_ignore, table
 from storage.models import Delivery
@@ -25,6 +26,9 @@ class Claim:
     id: int
     key: str
     attempts: int
+    # The previous holder died between claiming and recording: its post may have gone out.
+    resumed: bool = False
+    since: datetime | None = None
 
 
 class Deliveries:
@@ -58,29 +62,36 @@ class Deliveries:
         with self.engine.begin() as conn:
             inserted = insert_ignore(conn, table(Delivery), [row], ("team_id", "key"), ("id",))
             if inserted:
-                return Claim(inserted[0][0], key, 1)
+                return Claim(inserted[0][0], key, 1, resumed=False)
+            current = conn.execute(
+                select(table(Delivery)).where(
+                    col(Delivery.team_id) == team_id, col(Delivery.key) == key
+                )
+            ).one()
             # Take over a dead holder's claim, or a failed one whose retry time has come.
-            result = conn.execute(
+            abandoned = current.status == "claimed" and _before(current.claimed_until, now)
+            retry = current.status == "failed" and _before(current.next_attempt_at, now, True)
+            if not (abandoned or retry):
+                return None
+            taken = conn.execute(
                 update(Delivery)
                 .where(
-                    col(Delivery.team_id) == team_id,
-                    col(Delivery.key) == key,
-                    or_(
-                        and_(col(Delivery.status) == "claimed", col(Delivery.claimed_until) < now),
-                        and_(
-                            col(Delivery.status) == "failed", col(Delivery.next_attempt_at) <= now
-                        ),
-                    ),
+                    col(Delivery.id) == current.id,
+                    col(Delivery.status) == current.status,
+                    col(Delivery.attempts) == current.attempts,  # nobody took it meanwhile
                 )
                 .values(
                     status="claimed",
-                    attempts=col(Delivery.attempts) + 1,
+                    attempts=current.attempts + 1,
                     claimed_by=owner,
                     claimed_until=now + CLAIM_TTL,
                 )
-                .returning(table(Delivery).c.id, table(Delivery).c.attempts)
-            ).first()
-        return Claim(result[0], key, result[1]) if result else None
+            )
+        if taken.rowcount != 1:
+            return None
+        return Claim(
+            current.id, key, current.attempts + 1, resumed=abandoned, since=current.created_at
+        )
 
     def sent(self, claim: Claim, now: datetime, message_ts: str | None) -> None:
         self._set(claim, status="sent", sent_at=now, message_ts=message_ts, last_error=None)
@@ -108,7 +119,7 @@ class Deliveries:
     def retryable(self, now: datetime) -> list[Delivery]:
         """Failed or abandoned claims due for another attempt, across all teams."""
         with Session(self.engine) as session:
-            stmt = select(Delivery).where(
+            stmt = model_select(Delivery).where(
                 or_(
                     and_(col(Delivery.status) == "failed", col(Delivery.next_attempt_at) <= now),
                     and_(col(Delivery.status) == "claimed", col(Delivery.claimed_until) < now),
@@ -118,9 +129,16 @@ class Deliveries:
 
     def get(self, team_id: str, key: str) -> Delivery | None:
         with Session(self.engine) as session:
-            stmt = select(Delivery).where(Delivery.team_id == team_id, Delivery.key == key)
+            stmt = model_select(Delivery).where(Delivery.team_id == team_id, Delivery.key == key)
             return session.exec(stmt).first()
 
     def _set(self, claim: Claim, **values: object) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(Delivery).where(col(Delivery.id) == claim.id).values(**values))
+
+
+def _before(moment: datetime | None, now: datetime, inclusive: bool = False) -> bool:
+    if moment is None:
+        return False
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite's raw rows
+    return moment <= now if inclusive else moment < now

@@ -26,8 +26,9 @@ class Clock:
         return self.now
 
 
-def wired(db_url: str, fake: FakeSlack, clock: Clock, owner: str = "worker-1") -> Ticks:
-    settings = Settings(database_url=db_url, slack_bot_token=TOKEN, slack_api_url=fake.base_url)
+def wired(db_url: str, fake: FakeSlack | str, clock: Clock, owner: str = "worker-1") -> Ticks:
+    api = fake if isinstance(fake, str) else fake.base_url
+    settings = Settings(database_url=db_url, slack_bot_token=TOKEN, slack_api_url=api)
     runtime = Runtime(settings, clock=clock)
     client = web_client(settings, TOKEN, max_wait=0)
     return Ticks(runtime, SlackPoster(lambda _team: client), owner)

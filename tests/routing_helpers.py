@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Engine
+
 from bot.runtime import Runtime
+from bot.scheduler import Ticks
+from bot.settings import Settings
+from bot.slack.clients import web_client
+from bot.slack.poster import SlackPoster
 from commands import routes
 from jobs.sources.base import RawPost
-from tests.delivery_helpers import store
+from tests.delivery_helpers import Clock, store
 from tests.fakes.slack import FakeSlack
 
 RESIDENT_POWER = "We have no power on Elm Street since last night, when will it be back?"
@@ -17,6 +23,21 @@ NEWS_REPORT = "40,000 residents without power after the storm, officials say"
 SYMPATHY = "Thoughts and prayers to everyone without power tonight"
 REPOST = "RT @neighbour: we have no power on Elm Street, please help"
 SNEAKY = "<!channel> we have no power at <https://evil.example|the clinic>, please help us"
+
+
+def wired_on(
+    engine: Engine, fake: FakeSlack, clock: Clock, *, teams: tuple[str, ...] = ("T1",)
+) -> Ticks:
+    """Ticks on the test's own engine (a URL alone would lose PostgreSQL's test schema),
+    posting to the fake Slack with each team's own token, as after an OAuth install."""
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        slack_api_url=fake.base_url,
+    )
+    runtime = Runtime(settings, clock=clock)
+    runtime.__dict__["engine"] = engine  # primes the cached_property
+    clients = {team: web_client(settings, f"xoxb-{team}-fake", max_wait=0) for team in teams}
+    return Ticks(runtime, SlackPoster(lambda team: clients[team]), "worker-1")
 
 
 def post(external_id: str, text: str, at: datetime, **extra: Any) -> RawPost:

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.scheduler import Ticks
-from bot.slack.clients import web_client
-from bot.slack.poster import SlackPoster
 from commands import routed as routed_cmd
 from commands import routes
 from commands.context import UsageError
@@ -18,7 +17,7 @@ from jobs.routing import route_new_posts
 from storage.deliveries import Deliveries
 from storage.routing import RoutedPosts
 from storage.workspaces import Workspaces
-from tests.delivery_helpers import TOKEN, Clock, wired
+from tests.delivery_helpers import Clock
 from tests.fakes.slack import FakeSlack
 from tests.routing_helpers import (
     NEWS_REPORT,
@@ -34,6 +33,7 @@ from tests.routing_helpers import (
     minutes,
     post,
     routed_id,
+    wired_on,
 )
 
 START = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
@@ -42,22 +42,24 @@ START = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:
-        fake.add_team("T1", TOKEN)
+        fake.add_team("T1")
         channels(fake, "T1")
         yield fake
 
 
-def _routing(db_url: str, slack: FakeSlack) -> tuple[Clock, Ticks]:
+def _routing(
+    engine: Engine, slack: FakeSlack, teams: tuple[str, ...] = ("T1",)
+) -> tuple[Clock, Ticks]:
     clock = Clock(START)
-    ticks = wired(db_url, slack, clock)
+    ticks = wired_on(engine, slack, clock, teams=teams)
     add_routes(ticks.runtime, "T1", clock.now)
     return clock, ticks
 
 
 def test_resident_posts_reach_the_right_agency_with_reasons_and_buttons(
-    db_url: str, slack: FakeSlack
+    engine: Engine, slack: FakeSlack
 ) -> None:
-    clock, ticks = _routing(db_url, slack)
+    clock, ticks = _routing(engine, slack)
     written = START - minutes(10)
     posts = [
         post("power", RESIDENT_POWER, written),
@@ -94,10 +96,12 @@ def test_resident_posts_reach_the_right_agency_with_reasons_and_buttons(
     assert "place to stay" in json.dumps(shelter[0]["blocks"])
     everything = json.dumps(slack.messages)
     assert "officials say" not in everything and "prayers" not in everything
+    again = route_new_posts(engine, ticks.poster, ticks.make_ctx, now=clock.now, owner="w")
+    assert (again.scanned, again.stale, again.delivered) == (0, 0, 0)  # the checkpoint moved
 
 
-def test_post_text_cannot_mention_or_link(db_url: str, slack: FakeSlack) -> None:
-    clock, ticks = _routing(db_url, slack)
+def test_post_text_cannot_mention_or_link(engine: Engine, slack: FakeSlack) -> None:
+    clock, ticks = _routing(engine, slack)
     ingest(ticks.runtime, "T1", [post("sneaky", SNEAKY, START - minutes(5))], clock.now)
     clock.now += minutes(2)
     ticks.routing()
@@ -108,14 +112,14 @@ def test_post_text_cannot_mention_or_link(db_url: str, slack: FakeSlack) -> None
 
 
 def test_never_routed_twice_across_ticks_restarts_and_lost_checkpoints(
-    db_url: str, slack: FakeSlack
+    engine: Engine, slack: FakeSlack
 ) -> None:
-    clock, ticks = _routing(db_url, slack)
+    clock, ticks = _routing(engine, slack)
     ingest(ticks.runtime, "T1", [post("power", RESIDENT_POWER, START)], clock.now)
     for _ in range(5):
         clock.now += minutes(1)
         ticks.routing()
-    restarted = wired(db_url, slack, clock, owner="worker-2")
+    restarted = wired_on(engine, slack, clock)  # a new process: fresh runtime and clients
     # A crash between Slack and the checkpoint: the batch is seen again from the start.
     Workspaces(restarted.runtime.engine).update("T1", clock.now, routed_through_post_id=0)
     for _ in range(5):
@@ -130,8 +134,8 @@ def test_never_routed_twice_across_ticks_restarts_and_lost_checkpoints(
     assert len(in_channel(slack, "CPOWER")) == 2
 
 
-def test_slack_down_then_delivered_once(db_url: str, slack: FakeSlack) -> None:
-    clock, ticks = _routing(db_url, slack)
+def test_slack_down_then_delivered_once(engine: Engine, slack: FakeSlack) -> None:
+    clock, ticks = _routing(engine, slack)
     ingest(ticks.runtime, "T1", [post("power", RESIDENT_POWER, START)], clock.now)
     slack.fail("chat.postMessage", status=503, times=3)
     clock.now += minutes(2)
@@ -148,9 +152,9 @@ def test_slack_down_then_delivered_once(db_url: str, slack: FakeSlack) -> None:
 
 
 def test_unclaimed_post_reminded_once_per_interval_claimed_one_never(
-    db_url: str, slack: FakeSlack
+    engine: Engine, slack: FakeSlack
 ) -> None:
-    clock, ticks = _routing(db_url, slack)
+    clock, ticks = _routing(engine, slack)
     engine = ticks.runtime.engine
     Workspaces(engine).update("T1", clock.now, renotify_after_minutes=30)
     ingest(
@@ -179,13 +183,10 @@ def test_unclaimed_post_reminded_once_per_interval_claimed_one_never(
     assert row is not None and row.renotified_at == routed_at + minutes(90)
 
 
-def test_two_workspaces_never_cross(db_url: str, slack: FakeSlack) -> None:
-    slack.add_team("T2", "xoxb-T2-fake")
+def test_two_workspaces_never_cross(engine: Engine, slack: FakeSlack) -> None:
+    slack.add_team("T2")
     slack.add_channel("CPOWER2", "T2")
-    clock, single = _routing(db_url, slack)
-    settings = single.runtime.settings
-    clients = {team: web_client(settings, f"xoxb-{team}-fake", max_wait=0) for team in ("T1", "T2")}
-    ticks = Ticks(single.runtime, SlackPoster(lambda team: clients[team]), "worker-1")
+    clock, ticks = _routing(engine, slack, teams=("T1", "T2"))
     ctx2 = ticks.runtime.ctx("T2", user_id="UADMIN2", now=clock.now)
     routes.run("add Hydro2 <#CPOWER2|power> power", ctx2)
     ingest(ticks.runtime, "T1", [post("t1", RESIDENT_POWER + " (team one)", START)], clock.now)

@@ -36,11 +36,48 @@ def message_args(reply: Reply) -> dict[str, Any]:
     return args
 
 
+DELIVERY_EVENT = "earshot_delivery"
+
+
 def post_message(
-    client: WebClient, channel: str, reply: Reply, *, thread_ts: str | None = None
+    client: WebClient,
+    channel: str,
+    reply: Reply,
+    *,
+    thread_ts: str | None = None,
+    key: str | None = None,
 ) -> str:
-    answer = client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message_args(reply))
+    extra: dict[str, Any] = {}
+    if key is not None:
+        # Message metadata carries the delivery key, so a restarted scheduler can see
+        # that a post interrupted by a crash did go out (and not post it again).
+        extra["metadata"] = {"event_type": DELIVERY_EVENT, "event_payload": {"key": key}}
+    answer = client.chat_postMessage(
+        channel=channel, thread_ts=thread_ts, **message_args(reply), **extra
+    )
     return str(answer["ts"])
+
+
+def find_delivery(client: WebClient, channel: str, key: str, oldest: float) -> str | None:
+    """The ts of a message in `channel` since `oldest` that carries this delivery key."""
+    cursor = None
+    for _ in range(10):  # a claim is minutes old: a few pages of history at most
+        answer = client.conversations_history(
+            channel=channel,
+            oldest=f"{oldest:.6f}",
+            include_all_metadata=True,
+            limit=200,
+            cursor=cursor,
+        )
+        for message in answer.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == DELIVERY_EVENT and payload.get("key") == key:
+                return str(message["ts"])
+        cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+    return None
 
 
 def chart_filename(chart: Chart) -> str:

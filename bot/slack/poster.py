@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -12,6 +13,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.slack.clients import retry_after
 from bot.slack.messages import (
     NOT_A_MEMBER,
+    find_delivery,
     is_rate_limited,
     message_args,
     post_message,
@@ -50,18 +52,37 @@ class SlackPoster:
         self.client_for_team = client_for_team
 
     def post(
-        self, team_id: str, channel: str, reply: Reply, *, thread_ts: str | None = None
+        self,
+        team_id: str,
+        channel: str,
+        reply: Reply,
+        *,
+        thread_ts: str | None = None,
+        key: str | None = None,
     ) -> str:
         with _as_delivery_error(team_id, channel):
             client = self.client_for_team(team_id)
-            ts = post_message(client, channel, reply, thread_ts=thread_ts)
+            ts = post_message(client, channel, reply, thread_ts=thread_ts, key=key)
         if reply.chart is not None:
             try:
                 upload_chart(client, channel, reply.chart, thread_ts=thread_ts or ts)
-            except (SlackApiError, SlackClientError) as exc:
+            except (SlackApiError, SlackClientError, OSError) as exc:
+                # OSError: the upload step raises urllib's HTTPError, not a Slack error.
                 # The message is out; raising now would make the scheduler post it twice.
                 log.warning("chart for %s in %s/%s not attached: %s", ts, team_id, channel, exc)
         return ts
+
+    def find(self, team_id: str, channel: str, key: str, since: datetime) -> str | None:
+        """Look for a message posted with `key` (via its metadata) since `since`.
+
+        Needs the channels:history / groups:history scopes; without them, or if Slack
+        cannot be asked, the answer is "not found" and the caller posts again.
+        """
+        try:
+            return find_delivery(self.client_for_team(team_id), channel, key, since.timestamp())
+        except (SlackApiError, SlackClientError, LookupError, OSError) as exc:
+            log.warning("could not check %s/%s for delivery %s: %s", team_id, channel, key, exc)
+            return None
 
     def update(self, team_id: str, channel: str, ts: str, reply: Reply) -> None:
         """Replace the message's blocks and text; an uploaded chart stays as it was."""

@@ -65,8 +65,12 @@ class SeasonalBaseline:
         level_rate = self.level_rate()
         spread_rate = level_rate
         if self.spread_halflife_days > 0:
-            spread_rate = max(1.0 / self.seen, _alpha(self.spread_halflife_days * self.buckets_per_day))
-        self.excess_variance += spread_rate * (residual * residual - counting - self.excess_variance)
+            spread_rate = max(
+                1.0 / self.seen, _alpha(self.spread_halflife_days * self.buckets_per_day)
+            )
+        self.excess_variance += spread_rate * (
+            residual * residual - counting - self.excess_variance
+        )
         self.level += level_rate * residual
         # An hour slot is fed buckets_per_day/24 times a day and a weekday slot
         # buckets_per_day times a week; both half-lives count occurrences of the

@@ -46,6 +46,9 @@ class DetectorConfig:
     spread_halflife_days: float = 0.0
     sharp_factor: float = 1.0
     sustained_factor: float = 1.0
+    bar_halflife_days: float = 0.0
+    bar_fraction: float = 1.0
+    bar_sustained: float = 1.0
 
     @classmethod
     def for_sensitivity(

@@ -28,13 +28,16 @@ class Detector:
         self.config = config or DetectorConfig()
         cfg = self.config
         self.baseline = SeasonalBaseline(
-            cfg.buckets_per_day, cfg.level_halflife_days, cfg.season_halflife_days,
+            cfg.buckets_per_day,
+            cfg.level_halflife_days,
+            cfg.season_halflife_days,
             cfg.spread_halflife_days,
         )
         self.recent = RecentSurge(cfg.recent_rate)
         self.gate = AlertGate(cfg.warmup_buckets, timedelta(minutes=cfg.cooldown_minutes))
         self.last_ts: datetime | None = None
         self.previous_score = 0.0
+        self.bar = 0.0
 
     def update(self, ts: datetime, value: float) -> Verdict:
         if self.last_ts is not None and ts <= self.last_ts:
@@ -47,11 +50,26 @@ class Detector:
         if self.baseline.seen:
             zscore = self.baseline.residual(ts, value) / self.baseline.scale(ts)
             ratio = value / max(expected, 1.0)
-        sharp = anomaly_score(zscore, cfg.z_threshold * cfg.sharp_factor, ratio, cfg.min_ratio)
+        thr = cfg.z_threshold + self.bar
+        sharp = anomaly_score(zscore, thr * cfg.sharp_factor, ratio, cfg.min_ratio)
         self.recent.observe(zscore, value, expected)
         sustained = anomaly_score(
-            self.recent.zscore(), cfg.z_threshold * cfg.sustained_factor, self.recent.ratio(), cfg.min_ratio
+            self.recent.zscore(),
+            (cfg.z_threshold + self.bar * cfg.bar_sustained) * cfg.sustained_factor,
+            self.recent.ratio(),
+            cfg.min_ratio,
         )
+        if cfg.bar_halflife_days > 0:
+            self.bar *= 0.5 ** (1 / (cfg.bar_halflife_days * cfg.buckets_per_day))
+            if self.baseline.seen >= cfg.warmup_buckets:
+                peak = (
+                    max(zscore / cfg.sharp_factor, self.recent.zscore() / cfg.sustained_factor)
+                    - cfg.z_threshold
+                )
+                if (
+                    sharp >= ALERT_SCORE and self.previous_score >= ALERT_SCORE
+                ) or sustained >= ALERT_SCORE:
+                    self.bar = max(self.bar, cfg.bar_fraction * peak)
         # One odd bucket (a bot burst, a single viral repost) is not a surge.
         confirmed = cfg.confirm_buckets < 2 or self.previous_score >= ALERT_SCORE
         sharp_alarm = sharp >= ALERT_SCORE and confirmed

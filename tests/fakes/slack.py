@@ -70,6 +70,9 @@ class FakeSlack(SlackApiMethods):
         super().__init__()
         self.strict = strict
         self._scenarios: dict[str, list[tuple[int, str, dict[str, str]]]] = {}
+        self._hangs: dict[str, threading.Event] = {}
+        self._holds: dict[str, threading.Event] = {}
+        self._held: list[str] = []  # calls that reached a hold
         self._response_uses: dict[str, int] = {}
         self._responses: list[dict[str, Any]] = []
         self._server = _Server(("127.0.0.1", 0), _Handler)
@@ -121,6 +124,22 @@ class FakeSlack(SlackApiMethods):
         with self._lock:
             queue = self._scenarios.setdefault(method, [])
             queue += [(status, error or "internal_error", {})] * times
+
+    def hang_after(self, method: str) -> threading.Event:
+        """Carry out calls to `method`, then hold the answer until the event is set: the
+        caller can be killed after Slack acted but before it heard back."""
+        release = threading.Event()
+        with self._lock:
+            self._hangs[method] = release
+        return release
+
+    def hang_before(self, method: str) -> threading.Event:
+        """Hold calls to `method` until the event is set, then drop them undone (503): the
+        request was lost on its way, so Slack never acted on it."""
+        release = threading.Event()
+        with self._lock:
+            self._holds[method] = release
+        return release
 
     def _take_scenario(self, method: str) -> tuple[int, str, dict[str, str]] | None:
         queue = self._scenarios.get(method)
@@ -184,6 +203,12 @@ class FakeSlack(SlackApiMethods):
         authorization = headers.get("authorization", "")
         token = authorization[7:] if authorization.startswith("Bearer ") else params.get("token")
         with self._lock:
+            hold = self._holds.pop(method, None)  # holds the next call only
+        if hold is not None:
+            self._held.append(method)
+            hold.wait(timeout=60)
+            return _text_reply(503, "connection lost")
+        with self._lock:
             self._calls.append((method, {**params, "_token": token}))
             scenario = self._take_scenario(method)
             if scenario is not None:
@@ -193,6 +218,9 @@ class FakeSlack(SlackApiMethods):
                 data = self.dispatch(method, params, token, authorization)
             except SlackError as failure:
                 return _json_reply(200, {"ok": False, "error": failure.error, **failure.extra})
+            hang = self._hangs.get(method)
+        if hang is not None:
+            hang.wait(timeout=60)
         return _json_reply(200, {"ok": True, **data})
 
     def _upload(self, file_id: str, raw: bytes) -> Reply:

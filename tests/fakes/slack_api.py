@@ -17,6 +17,7 @@ METHODS = {
     "chat.postEphemeral": "_post_ephemeral",
     "chat.update": "_update",
     "pins.add": "_pin",
+    "conversations.history": "_history",
     "files.getUploadURLExternal": "_get_upload_url",
     "files.completeUploadExternal": "_complete_upload",
     "views.publish": "_publish_view",
@@ -70,7 +71,14 @@ class SlackApiMethods(FakeSlackState):
         text, blocks = self._checked_message("chat.postMessage", params)
         ts = self._next_ts()
         message = {"channel": channel.id, "text": text, "blocks": blocks, "ts": ts, "team": team_id}
-        self._messages.append({**message, "thread_ts": params.get("thread_ts")})
+        metadata = (
+            self._json_field(params, "metadata", "invalid_metadata_format")
+            if params.get("metadata")
+            else None
+        )
+        self._messages.append(
+            {**message, "thread_ts": params.get("thread_ts"), "metadata": metadata}
+        )
         return {"channel": channel.id, "ts": ts, "message": {"type": "message", **message}}
 
     def _post_ephemeral(self, team_id: str, params: Params) -> Params:
@@ -110,6 +118,25 @@ class SlackApiMethods(FakeSlackState):
             {"channel": channel.id, "text": text, "blocks": blocks}
         )
         return {"channel": channel.id, "ts": ts, "text": text}
+
+    def _history(self, team_id: str, params: Params) -> Params:
+        channel = self._member_channel(team_id, params.get("channel"))
+        oldest = float(params.get("oldest") or 0)
+        found = [
+            {
+                "type": "message",
+                "ts": m["ts"],
+                "text": m["text"],
+                **(
+                    {"metadata": m["metadata"]}
+                    if m.get("metadata") and params.get("include_all_metadata")
+                    else {}
+                ),
+            }
+            for m in reversed(self._messages)
+            if m["channel"] == channel.id and float(m["ts"]) > oldest
+        ]
+        return {"messages": found, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
     def _pin(self, team_id: str, params: Params) -> Params:
         channel = self._member_channel(team_id, params.get("channel"))

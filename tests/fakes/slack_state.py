@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,8 +179,10 @@ class FakeSlackState:
     # -- shared rules ---------------------------------------------------------------------
 
     def _next_ts(self) -> str:
+        # Wall-clock seconds like Slack's own ts (conversations.history filters on them),
+        # made unique by the serial.
         serial = next(self._ids)
-        return f"{1_700_000_000 + serial}.{serial:06d}"
+        return f"{int(time.time())}.{serial:06d}"
 
     def _channel(self, team_id: str, channel_id: Any) -> FakeChannel:
         if isinstance(channel_id, str) and channel_id[:1] in {"D", "U"}:
