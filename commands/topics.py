@@ -9,7 +9,7 @@ from typing import Any
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
 from commands.period import parse_period
-from commands.query import QueryError, compile_matcher, parse
+from commands.query import Document, QueryError, compile_matcher, parse
 from commands.target import Target, adhoc_posts, document
 from storage import audit, reads
 from storage.ingest_store import PreparedPost, store_matches
@@ -85,6 +85,41 @@ def backfill(ctx: Ctx, topic_id: int, query: str) -> int:
         hits = [(p.id, _prepared(p, topic_id)) for p in chunk if matcher.match(document(p))]
         total += store_matches(ctx.engine, ctx.team_id, hits)
     return total
+
+
+def add_term(ctx: Ctx, value: str) -> Reply:
+    """The digest's one-click "Add term": widen a topic's query with an emerging term.
+
+    `value` is "topic_id|term" from the button; the topic is looked up in the clicking
+    user's workspace, so a forged value cannot reach another workspace's topic.
+    """
+    ctx.require_admin("change topic queries")
+    topic_id, _, term = value.partition("|")
+    topic = Topics(ctx.engine).get_by_id(ctx.team_id, int(topic_id)) if topic_id.isdigit() else None
+    if topic is None or topic.id is None or not term:
+        raise UsageError("That topic no longer exists in this workspace.")
+    if parse(topic.query).matches(Document(text=term)):
+        return Reply(
+            text=f"*{bk.escape_mrkdwn(topic.name)}* already covers `{term}`.", ephemeral=True
+        )
+    query = checked_query(f"({topic.query}) OR {term}")
+    Topics(ctx.engine).update(ctx.team_id, topic.name, query=query)
+    matched = backfill(ctx, topic.id, query)
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="topic.add_term",
+        target=topic.name,
+        now=ctx.now,
+        term=term,
+        query=query,
+    )
+    return Reply(
+        text=f"Added `{bk.escape_mrkdwn(term)}` to *{bk.escape_mrkdwn(topic.name)}*: "
+        f"`{bk.escape_mrkdwn(query)}` ({matched:,} more stored posts match).",
+        ephemeral=True,
+    )
 
 
 def remove(ctx: Ctx, name: str) -> Reply:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy import JSON, Connection, Engine, Table, select, update
 
 from storage.dialect import table
 from storage.models import Post, SourceRow, Topic, TopicAuthorDay, TopicHour, TopicMatch
@@ -57,6 +57,7 @@ AUTHOR_COLUMNS = ("topic_id", "day", "author", "team_id", "followers", "posts")
 # SQLite binds at most 32,766 values per statement, PostgreSQL 65,535.
 MAX_VALUES_PER_STATEMENT = 30_000
 MAX_ROWS_PER_STATEMENT = 1_000
+SQLITE_CACHE_KIB = 128 * 1024
 
 
 @dataclass(slots=True)
@@ -141,6 +142,9 @@ def store_batch(
     stored twice without double counting; the cursor moves in the same transaction.
     """
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # Matches land all over the indexes; SQLite's default 2 MB page cache thrashes.
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         rows = [_post_row(team_id, source_id, post, now) for post in posts]
         inserted = insert_rows(
             conn, table(Post), POST_COLUMNS, rows, ("source_id", "external_id"), returning="id"
@@ -219,13 +223,14 @@ def _add_rollups(
     posts_at, reposts_at, scored_at = counter["posts"], counter["reposts"], counter["scored"]
     sum_at, engagement_at = counter["compound_sum"], counter["engagement_sum"]
     # Posts of a batch share a few hours: work out each post's hour and label once.
-    per_post: dict[int, tuple[datetime, int | None]] = {}
+    per_post: dict[int, tuple[datetime, datetime, int | None]] = {}
     for topic_id, post in matched:
         known = per_post.get(id(post))
         if known is None:
             label = None if post.compound is None else counter[_label(post.compound)]
-            known = per_post[id(post)] = (hour_of(post.created_at), label)
-        hour, label = known
+            hour = hour_of(post.created_at)
+            known = per_post[id(post)] = (hour, hour.replace(hour=0), label)
+        hour, day, label = known
         acc = hours.get((topic_id, hour))
         if acc is None:
             acc = hours[(topic_id, hour)] = [0] * len(ROLLUP_COUNTERS)
@@ -237,7 +242,7 @@ def _add_rollups(
             acc[sum_at] += post.compound
             acc[label] += 1
         if post.author:
-            key = (topic_id, hour.replace(hour=0), post.author)
+            key = (topic_id, day, post.author)
             seen = authors.get(key)
             if seen is None or hour < seen[0]:
                 authors[key] = (hour, post.author_followers or 0)
@@ -330,19 +335,30 @@ def _bound(
     dialect: Any, into: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> list[tuple[Any, ...]]:
     """Rows as the driver takes them, converted by each column's type (dates, JSON, booleans)."""
-    converters = [
-        (at, processor)
-        for at, column in enumerate(columns)
-        if (processor := into.c[column].type.dialect_impl(dialect).bind_processor(dialect))
-    ]
+    converters = []
+    for at, column in enumerate(columns):
+        kind = into.c[column].type
+        processor = kind.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            # A batch holds few distinct times: convert each once (JSON lists cannot be keys).
+            memo: dict[Any, Any] | None = None if isinstance(kind, JSON) else {}
+            converters.append((at, processor, memo))
     if not converters:
         return list(rows)
     bound = []
     for row in rows:
         values = list(row)
-        for at, processor in converters:
-            if values[at] is not None:
-                values[at] = processor(values[at])
+        for at, processor, memo in converters:
+            value = values[at]
+            if value is None:
+                continue
+            if memo is None:
+                values[at] = processor(value)
+            else:
+                converted = memo.get(value)
+                if converted is None:
+                    converted = memo[value] = processor(value)
+                values[at] = converted
         bound.append(tuple(values))
     return bound
 

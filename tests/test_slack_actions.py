@@ -138,3 +138,18 @@ def test_another_workspaces_alert_id_is_not_found(
     assert "no longer exists in this workspace" in body["text"]
     stored = Alerts(runtime.engine).get("T222", foreign)
     assert stored is not None and stored.status == "open"
+
+
+def test_digest_add_term_widens_the_query_for_admins_only(
+    app: App, fake: AdminAwareFakeSlack, runtime: Runtime
+) -> None:
+    topic = Topics(runtime.engine).get("T111", "flood")
+    assert topic is not None and topic.id is not None
+    body = click(app, fake, "digest_add_term", f"{topic.id}|basement")
+    assert "Only workspace admins" in body["text"]  # U111 is a plain member
+    assert Topics(runtime.engine).get("T111", "flood").query == topic.query  # type: ignore[union-attr]
+    fake.add_member("U111", "T111", role="is_admin")
+    runtime_admins = build_app(runtime, process_before_response=True)
+    body = click(runtime_admins, fake, "digest_add_term", f"{topic.id}|basement")
+    assert body["response_type"] == "ephemeral" and "Added `basement`" in body["text"]
+    assert Topics(runtime.engine).get("T111", "flood").query == f"({topic.query}) OR basement"  # type: ignore[union-attr]

@@ -29,7 +29,6 @@ class SeasonalBaseline:
     buckets_per_day: float
     level_halflife_days: float
     season_halflife_days: float
-    spread_halflife_days: float = 0.0
     seen: int = 0
     level: float = 0.0
     excess_variance: float = 0.0
@@ -63,14 +62,7 @@ class SeasonalBaseline:
         residual = max(-limit, min(limit, self.residual(ts, value)))
         self.seen += 1
         level_rate = self.level_rate()
-        spread_rate = level_rate
-        if self.spread_halflife_days > 0:
-            spread_rate = max(
-                1.0 / self.seen, _alpha(self.spread_halflife_days * self.buckets_per_day)
-            )
-        self.excess_variance += spread_rate * (
-            residual * residual - counting - self.excess_variance
-        )
+        self.excess_variance += level_rate * (residual * residual - counting - self.excess_variance)
         self.level += level_rate * residual
         # An hour slot is fed buckets_per_day/24 times a day and a weekday slot
         # buckets_per_day times a week; both half-lives count occurrences of the

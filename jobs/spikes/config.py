@@ -41,14 +41,13 @@ class DetectorConfig:
     # ~7 buckets: about the last half hour at 5-minute buckets).
     recent_rate: float = 0.1
     bucket_minutes: int = 5
-    level_halflife_days: float = 1.0
+    # Two days of memory: a surge that builds over an afternoon is judged against
+    # the days before it, not half-absorbed into "normal" while it grows.
+    level_halflife_days: float = 2.0
     season_halflife_days: float = 7.0
-    spread_halflife_days: float = 0.0
-    sharp_factor: float = 1.0
-    sustained_factor: float = 1.0
-    bar_halflife_days: float = 0.0
-    bar_fraction: float = 1.0
-    bar_sustained: float = 1.0
+    # A confirmed spike raises the bar for the next spike; the raise halves in a
+    # week (0 turns the spike habit off). See habit.py.
+    spike_habit_halflife_days: float = 7.0
 
     @classmethod
     def for_sensitivity(

@@ -9,10 +9,13 @@ from typing import Any
 from jobs.spikes.baseline import SeasonalBaseline
 from jobs.spikes.config import DetectorConfig
 from jobs.spikes.gate import AlertGate
+from jobs.spikes.habit import SpikeHabit
 from jobs.spikes.recent import RecentSurge
 from jobs.spikes.verdict import ALERT_SCORE, Verdict, anomaly_score, format_ratio, severity_for
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+# Version 1 states (before the spike habit) restore with no habit learned yet.
+_READABLE_VERSIONS = (1, STATE_VERSION)
 
 
 class Detector:
@@ -21,23 +24,21 @@ class Detector:
     Each bucket is judged against what was learned from earlier buckets only,
     then learned from; the state never grows with the length of the series.
     Two channels: a sharp surge (this bucket and the one before both far above
-    expectation) and a sustained one (the last half hour or so on average).
+    expectation, and above the topic's recent spike habit) and a sustained one
+    (the last half hour or so on average, against the base threshold).
     """
 
     def __init__(self, config: DetectorConfig | None = None) -> None:
         self.config = config or DetectorConfig()
         cfg = self.config
         self.baseline = SeasonalBaseline(
-            cfg.buckets_per_day,
-            cfg.level_halflife_days,
-            cfg.season_halflife_days,
-            cfg.spread_halflife_days,
+            cfg.buckets_per_day, cfg.level_halflife_days, cfg.season_halflife_days
         )
         self.recent = RecentSurge(cfg.recent_rate)
+        self.habit = SpikeHabit(cfg.spike_habit_halflife_days * cfg.buckets_per_day)
         self.gate = AlertGate(cfg.warmup_buckets, timedelta(minutes=cfg.cooldown_minutes))
         self.last_ts: datetime | None = None
         self.previous_score = 0.0
-        self.bar = 0.0
 
     def update(self, ts: datetime, value: float) -> Verdict:
         if self.last_ts is not None and ts <= self.last_ts:
@@ -50,29 +51,19 @@ class Detector:
         if self.baseline.seen:
             zscore = self.baseline.residual(ts, value) / self.baseline.scale(ts)
             ratio = value / max(expected, 1.0)
-        thr = cfg.z_threshold + self.bar
-        sharp = anomaly_score(zscore, thr * cfg.sharp_factor, ratio, cfg.min_ratio)
+        sharp_bar = cfg.z_threshold + self.habit.extra_z
+        sharp = anomaly_score(zscore, sharp_bar, ratio, cfg.min_ratio)
         self.recent.observe(zscore, value, expected)
         sustained = anomaly_score(
-            self.recent.zscore(),
-            (cfg.z_threshold + self.bar * cfg.bar_sustained) * cfg.sustained_factor,
-            self.recent.ratio(),
-            cfg.min_ratio,
+            self.recent.zscore(), cfg.z_threshold, self.recent.ratio(), cfg.min_ratio
         )
-        if cfg.bar_halflife_days > 0:
-            self.bar *= 0.5 ** (1 / (cfg.bar_halflife_days * cfg.buckets_per_day))
-            if self.baseline.seen >= cfg.warmup_buckets:
-                peak = (
-                    max(zscore / cfg.sharp_factor, self.recent.zscore() / cfg.sustained_factor)
-                    - cfg.z_threshold
-                )
-                if (
-                    sharp >= ALERT_SCORE and self.previous_score >= ALERT_SCORE
-                ) or sustained >= ALERT_SCORE:
-                    self.bar = max(self.bar, cfg.bar_fraction * peak)
         # One odd bucket (a bot burst, a single viral repost) is not a surge.
         confirmed = cfg.confirm_buckets < 2 or self.previous_score >= ALERT_SCORE
         sharp_alarm = sharp >= ALERT_SCORE and confirmed
+        routine = not sharp_alarm and zscore >= cfg.z_threshold and zscore < sharp_bar
+        self.habit.forget()
+        if sharp_alarm:
+            self.habit.remember(zscore, cfg.z_threshold)
         use_sustained = sustained > sharp and not sharp_alarm
         volume = self.recent.value if use_sustained else value
         decision = self.gate.decide(
@@ -97,6 +88,8 @@ class Detector:
                 f"{value:g} posts in {cfg.bucket_minutes} min vs ~{expected:.0f} expected"
                 f" at this hour ({format_ratio(ratio)})"
             )
+        if routine:
+            reason += f"; spikes are routine for this topic lately (bar z {sharp_bar:.1f})"
         score = max(sharp, sustained)
         return Verdict(
             ts=ts,
@@ -118,6 +111,7 @@ class Detector:
             "config": self.config.to_dict(),
             "baseline": self.baseline.to_state(),
             "recent": self.recent.to_state(),
+            "habit": self.habit.to_state(),
             "gate": self.gate.to_state(),
             "last_ts": self.last_ts.isoformat() if self.last_ts else None,
             "previous_score": self.previous_score,
@@ -126,8 +120,8 @@ class Detector:
     @classmethod
     def from_state(cls, state: dict[str, Any], config: DetectorConfig | None = None) -> Detector:
         """Restore a detector; a new `config` (say, another sensitivity) keeps what was learned."""
-        if state.get("version") != STATE_VERSION or state.get("kind") != "volume":
-            raise ValueError("not a volume detector state of this version")
+        if state.get("version") not in _READABLE_VERSIONS or state.get("kind") != "volume":
+            raise ValueError("not a volume detector state of a readable version")
         detector = cls(config or DetectorConfig.from_dict(state["config"]))
         cfg = detector.config
         detector.baseline = SeasonalBaseline.from_state(
@@ -137,6 +131,9 @@ class Detector:
             cfg.season_halflife_days,
         )
         detector.recent = RecentSurge.from_state(state["recent"], cfg.recent_rate)
+        detector.habit = SpikeHabit.from_state(
+            state.get("habit", {}), cfg.spike_habit_halflife_days * cfg.buckets_per_day
+        )
         detector.gate = AlertGate.from_state(
             state["gate"], cfg.warmup_buckets, timedelta(minutes=cfg.cooldown_minutes)
         )
