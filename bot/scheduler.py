@@ -20,7 +20,7 @@ from jobs import alerts, digests, incidents, retention
 from jobs.poster import Poster
 from jobs.routing import route_new_posts
 from jobs.scan import scan_due, worker_id
-from storage import leases
+from storage import leases, replays
 
 log = logging.getLogger(__name__)
 LEADER_LEASE = "scheduler"
@@ -80,6 +80,7 @@ class Ticks:
         now = self.runtime.clock()
         if self.is_leader(now):
             retention.purge_old_posts(self.runtime.engine, now=now)
+            replays.forget_old(self.runtime.engine, now)
 
     def routing(self) -> None:
         now = self.runtime.clock()

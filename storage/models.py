@@ -376,3 +376,13 @@ class RoutedPost(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_column=utc_column())
     renotified_at: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class SeenRequest(SQLModel, table=True):
+    """Signatures of Slack requests already handled, so a captured request cannot be
+    replayed within Slack's five-minute timestamp window (shared by every replica)."""
+
+    __tablename__ = "seen_requests"
+
+    signature: str = Field(primary_key=True, max_length=80)
+    seen_at: datetime = Field(sa_column=utc_column(nullable=False, index=True))

@@ -182,3 +182,13 @@ def test_earshot_run_http_subprocess(
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output.decode()
+
+
+def test_a_replayed_signed_request_is_refused(base_url: str, fake: AdminAwareFakeSlack) -> None:
+    body = command_body("/earshot", "help", response_url=fake.response_url())
+    headers = {**FORM, **signed_headers(body)}
+    assert post(base_url, body, headers).status_code == 200
+    replay = post(base_url, body, headers)  # captured and sent again, still within 5 minutes
+    assert replay.status_code == 401
+    fresh = {**FORM, **signed_headers(body, age=1)}  # the same command, newly signed
+    assert post(base_url, body, fresh).status_code == 200

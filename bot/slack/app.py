@@ -21,6 +21,7 @@ from bot.slack.failures import report_failure
 from bot.slack.home import register_home
 from bot.slack.oauth import oauth_enabled, oauth_settings
 from commands.registry import COMMANDS, dispatch
+from storage import replays
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def build_app(
         oauth_settings=oauth,
     )
     app.middleware(drop_event_retries)
+    app.middleware(refuse_replays(runtime))
     checker = admins or AdminCheck(settings.admin_users)
     for name in COMMANDS:
         app.command(name)(command_listener(runtime, checker, name))
@@ -73,6 +75,25 @@ def drop_event_retries(req: BoltRequest, next: Callable[[], BoltResponse]) -> Bo
     if req.headers.get("x-slack-retry-num"):
         return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
     return next()
+
+
+def refuse_replays(
+    runtime: Runtime,
+) -> Callable[[BoltRequest, Callable[[], BoltResponse]], BoltResponse]:
+    """A valid signature proves who sent a request, not that it is new: anyone who captured
+    one could send it again within Slack's five-minute window. Accept each signature once.
+    (Socket Mode requests carry no signature and need none: the socket is authenticated.)"""
+
+    def middleware(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+        signature = req.headers.get("x-slack-signature")
+        if isinstance(signature, list):
+            signature = signature[0] if signature else None
+        if signature and not replays.first_time(runtime.engine, str(signature), runtime.clock()):
+            log.warning("refused a replayed Slack request")
+            return BoltResponse(status=401, body='{"error":"replayed request"}')
+        return next()
+
+    return middleware
 
 
 def command_listener(runtime: Runtime, admins: AdminCheck, name: str) -> CommandListener:

@@ -62,7 +62,8 @@ class Detector:
         sharp_alarm = sharp >= ALERT_SCORE and confirmed
         routine = not sharp_alarm and zscore >= cfg.z_threshold and zscore < sharp_bar
         self.habit.forget()
-        if sharp_alarm:
+        # Warm-up z-scores rest on a spread not yet learned: no habit from them.
+        if sharp_alarm and self.baseline.seen >= cfg.warmup_buckets:
             self.habit.remember(zscore, cfg.z_threshold)
         use_sustained = sustained > sharp and not sharp_alarm
         volume = self.recent.value if use_sustained else value

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:37:23.923979
+Create Date: 2026-11-22 03:51:35.612062
 """
 
 from collections.abc import Sequence
@@ -146,6 +146,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("routes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_routes_team_id"), ["team_id"], unique=False)
+
+    op.create_table(
+        "seen_requests",
+        sa.Column("signature", sa.String(length=80), nullable=False),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("signature"),
+    )
+    with op.batch_alter_table("seen_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_seen_requests_seen_at"), ["seen_at"], unique=False)
 
     op.create_table(
         "sources",
@@ -407,6 +416,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_sources_next_run_at"))
 
     op.drop_table("sources")
+    with op.batch_alter_table("seen_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_seen_requests_seen_at"))
+
+    op.drop_table("seen_requests")
     with op.batch_alter_table("routes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_routes_team_id"))
 
