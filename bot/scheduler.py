@@ -115,7 +115,8 @@ def start_scheduler(
     ticks = Ticks(runtime, poster, owner or worker_id())
     scheduler = BackgroundScheduler(timezone="UTC")
     defaults = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
-    scheduler.add_job(guarded(ticks.scans), "interval", seconds=15, id="scans", **defaults)
+    scan_every = runtime.settings.scan_tick_seconds
+    scheduler.add_job(guarded(ticks.scans), "interval", seconds=scan_every, id="scans", **defaults)
     scheduler.add_job(guarded(ticks.alerts), "interval", seconds=60, id="alerts", **defaults)
     scheduler.add_job(guarded(ticks.digests), "interval", seconds=60, id="digests", **defaults)
     scheduler.add_job(guarded(ticks.routing), "interval", seconds=60, id="routing", **defaults)

@@ -31,6 +31,7 @@ class Settings:
     secret_key: str | None = None
     default_team: str = "local"
     admin_users: frozenset[str] = field(default_factory=frozenset)
+    scan_tick_seconds: int = 15  # how often the scheduler looks for due sources
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,6 +52,7 @@ class Settings:
             slack_api_url=get("SLACK_API_URL"),
             secret_key=get("EARSHOT_SECRET_KEY"),
             admin_users=admins,
+            scan_tick_seconds=int(get("EARSHOT_SCAN_TICK_SECONDS") or 15),
         )
 
     @property

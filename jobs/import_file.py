@@ -18,8 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from jobs.imports import ImportedPost, ImportProblem, iter_import
-from jobs.ingest import BatchScorer, Ingestor, SourceRef
-from jobs.sentiment import ParallelScorer
+from jobs.ingest import BatchScorer, Ingestor, PoolScorer, SourceRef
 from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
 from storage.sources import Sources
@@ -43,15 +42,12 @@ class ImportSummary:
 
 @contextmanager
 def import_scorer(ingestor: Ingestor, workers: int | None = None) -> Iterator[BatchScorer]:
-    """The ingestor's scorer on one core; on several, a `ParallelScorer` for this import.
-
-    Its worker processes start only when a batch brings enough new texts to pay for them.
-    """
+    """The ingestor's scorer on one core; on several, a `PoolScorer` for this import."""
     workers = (os.cpu_count() or 1) if workers is None else workers
-    if workers <= 1 or isinstance(ingestor.scorer, ParallelScorer):
+    if workers <= 1:
         yield ingestor.scorer
         return
-    with ParallelScorer(workers) as scorer:
+    with PoolScorer(workers) as scorer:
         yield scorer
 
 

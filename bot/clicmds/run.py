@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import signal
@@ -11,21 +10,18 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from bot.clicmds.common import Subparsers, runtime
 from bot.console import ConsoleOutput, ConsolePoster, run_console
 from bot.runtime import Runtime
+from bot.scheduler import start_scheduler
 from bot.settings import Settings
 from jobs.poster import Poster
 
 log = logging.getLogger(__name__)
 
 Mode = Literal["socket", "http", "console"]
-
-
-class SchedulerHandle(Protocol):
-    def shutdown(self) -> None: ...
 
 
 class ModeError(ValueError):
@@ -54,19 +50,6 @@ def choose_mode(settings: Settings, *, http: bool) -> Mode:
             "or run `earshot run --http --port N`"
         )
     return "console"
-
-
-def start_scheduler(rt: Runtime, poster: Poster) -> SchedulerHandle | None:
-    """bot.scheduler's jobs, if that module exists in this build."""
-    try:
-        module: Any = importlib.import_module("bot.scheduler")
-    except ModuleNotFoundError as exc:
-        if exc.name != "bot.scheduler":
-            raise
-        log.info("bot.scheduler not available; running without scheduled digests and alerts")
-        return None
-    handle: SchedulerHandle = module.start_scheduler(rt, poster)
-    return handle
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -90,7 +90,7 @@ class Detector:
                 f" at this hour ({format_ratio(ratio)})"
             )
         if routine:
-            reason += f"; spikes are routine for this topic lately (bar z {sharp_bar:.1f})"
+            reason += f"; under the bar raised by this topic's last spike (z {sharp_bar:.1f})"
         score = max(sharp, sustained)
         return Verdict(
             ts=ts,
