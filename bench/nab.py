@@ -20,8 +20,8 @@ mechanism rather than a fit, were kept because they help on most files:
 `--ablate` prints per-file raw scores with and without each change, and a
 leave-one-file-out check: for each file, the grid point (level memory 1/2/3 days
 x z 4/4.5/5 x habit on/off) best on the other four files, scored on that file.
-The floor (5 posts, was 10) changes nothing here; it makes quiet crisis
-timelines alert earlier (bench/crisis_replay.py). Read the score as "about 80":
+The floor (10 posts) binds on no alert here: 0, 5, 20 or 40 score the same.
+Read the score as "about 80":
 one window is worth ~5.5 points and several hits sit close to the threshold.
 """
 
@@ -58,7 +58,6 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "previous defaults": {
         "spike_habit_halflife_days": 0.0,
         "level_halflife_days": 1.0,
-        "min_volume": 10.0,
     },
 }
 LOFO_GRID = {

@@ -38,7 +38,10 @@ def routed_reply(ctx: Ctx, routed: RoutedPost) -> Reply:
                 f" · *Author* {author} · posted {_local(ctx, post.created_at):%d %b %H:%M}"
             )
         )
-    blocks.append(bk.section(f"*Why routed:* {bk.escape_mrkdwn(routed.reason or 'matched')}"))
+    why = f"*Why routed:* {bk.escape_mrkdwn(routed.reason or 'matched')}"
+    if route is not None and not route.is_category:
+        why += f" · route query `{bk.escape_mrkdwn(route.match)}`"
+    blocks.append(bk.section(why))
     blocks.append(bk.context(_status(ctx, routed)))
     buttons = _buttons(routed)
     if buttons is not None:

@@ -34,10 +34,10 @@ def earshot(
     return result
 
 
-def spawn(db_url: str, *args: str) -> subprocess.Popen[str]:
+def spawn(db_url: str, *args: str, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "bot", *args],
-        env=cli_env(db_url),
+        env=cli_env(db_url, **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -61,9 +61,12 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     if mode == "console":
         output = ConsoleOutput(sys.stdout, args.chart_dir)
-        return _with_scheduler(
-            rt, ConsolePoster(output), args, lambda: run_console(rt, args.team, sys.stdin, output)
+        serve = (
+            _wait_forever
+            if args.headless
+            else lambda: run_console(rt, args.team, sys.stdin, output)
         )
+        return _with_scheduler(rt, ConsolePoster(output), args, serve)
     from bot.slack.oauth import team_clients
     from bot.slack.poster import SlackPoster
 
@@ -88,6 +91,11 @@ def _with_scheduler(rt: Runtime, poster: Poster, args: argparse.Namespace, serve
     finally:
         if handle is not None:
             handle.shutdown()
+
+
+def _wait_forever() -> int:
+    threading.Event().wait()  # until Ctrl-C or SIGTERM interrupts
+    return 0
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -130,5 +138,11 @@ def add_parser(sub: Subparsers) -> None:
     )
     p.add_argument(
         "--no-scheduler", action="store_true", help="do not run scheduled digests and alerts"
+    )
+    p.add_argument(
+        "--headless",
+        action="store_true",
+        help="console mode without a prompt: keep scanning and print digests and alerts "
+        "until stopped (for a service with no terminal)",
     )
     p.set_defaults(func=_run)

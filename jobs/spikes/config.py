@@ -29,10 +29,8 @@ class DetectorConfig:
     sensitivity: Sensitivity = "normal"
     z_threshold: float = 4.5
     min_ratio: float = 2.0
-    # Below this many posts in a bucket nothing alerts, however unusual. Five, not
-    # ten: quiet local topics (and crisis timelines, which start near zero) cross
-    # five posts in 5 minutes well before ten; z, ratio and confirmation still apply.
-    min_volume: float = 5.0
+    # Below this many posts in a bucket nothing alerts, however unusual.
+    min_volume: float = 10.0
     warmup_buckets: int = 144
     # The alert stays open (updates, no new message) until this long after the
     # last anomalous bucket: one alert per surge, at most two a day per topic.
