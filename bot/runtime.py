@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy import Engine
 
 from bot.settings import Settings
+from commands import routes
 from commands.context import Ctx
 from jobs.ingest import Ingestor
 from jobs.sentiment.scorer import Scorer
@@ -87,6 +88,7 @@ class Runtime:
             "validate_source": self.validate_source,
             "secret_settings": secret_settings,
             "test_source": self.test_source,
+            "digest_extras": routes.routing_digest_lines,
         }
 
     def test_source(self, row: SourceRow) -> tuple[bool, str]:

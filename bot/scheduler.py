@@ -88,10 +88,6 @@ class Ticks:
             return
         route_new_posts(self.runtime.engine, self.poster, self.make_ctx, now=now, owner=self.owner)
 
-    def all(self) -> None:
-        for job in (self.scans, self.alerts, self.digests, self.incidents):
-            guarded(job)()
-
     def make_ctx(self, team_id: str, now: datetime) -> Ctx:
         return job_ctx(self.runtime, team_id, now)
 

@@ -250,4 +250,4 @@ def _mean(fig: Figures) -> str:
 def _mean_delta(fig: Figures, previous: Figures) -> str:
     if fig.mean_compound is None or previous.mean_compound is None:
         return "no previous figure"
-    return f"{fig.mean_compound - previous.mean_compound:+.2f} vs previous"
+    return f"{signed(fig.mean_compound - previous.mean_compound)} vs previous"

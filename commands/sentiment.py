@@ -142,7 +142,7 @@ def _round(value: float | None) -> float | None:
 def _mean_change(fig: Figures, prev: Figures) -> str:
     if fig.mean_compound is None or prev.mean_compound is None:
         return "no previous figure"
-    return f"{fig.mean_compound - prev.mean_compound:+.2f} vs previous period"
+    return f"{signed(fig.mean_compound - prev.mean_compound)} vs previous period"
 
 
 def _volume_change(posts: int, previous: int) -> str:

@@ -116,10 +116,10 @@ def _sensitivity(topic: Topic) -> Sensitivity:
 
 
 def _first_bucket(engine: Engine, topic: Topic, end: datetime) -> datetime:
-    assert topic.id is not None
-    times = reads.match_times(engine, topic.team_id, topic.id, end - WARM_HISTORY, end)
-    first = min((at for at, _ in times), default=end - BUCKET)
-    return floor_bucket(first)
+    """Where a new topic's series starts: as far back as the workspace has posts (up to two
+    weeks), so the detector learns that a quiet topic is quiet, not only its busy hours."""
+    first = reads.first_post_time(engine, topic.team_id, since=end - WARM_HISTORY)
+    return floor_bucket(first if first is not None else end - BUCKET)
 
 
 def _bucket_counts(

@@ -61,7 +61,7 @@ def hourly_rate(moment: datetime, end: datetime) -> tuple[float, float]:
     if hours_left > EMERGENCY_HOURS:
         return daily, 0.0
     elapsed = EMERGENCY_HOURS - hours_left
-    return daily, 8 + 70 * math.exp(-((elapsed - 8) ** 2) / 40)
+    return daily, 10 + 260 * math.exp(-((elapsed - 8) ** 2) / 30)
 
 
 def generate(end: datetime, days: int = 14, seed: int = 7) -> Iterator[DemoStream]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, distinct, func
@@ -260,3 +260,15 @@ def source_counts(
     )
     with Session(engine) as session:
         return [(name, int(count)) for name, count in session.exec(stmt)]
+
+
+def first_post_time(engine: Engine, team_id: str, *, since: datetime) -> datetime | None:
+    """The earliest post time of a team at or after `since` (None without posts)."""
+    stmt = select(func.min(Post.created_at)).where(
+        Post.team_id == team_id, col(Post.created_at) >= since
+    )
+    with Session(engine) as session:
+        found = session.exec(stmt).one()
+    if found is None:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)

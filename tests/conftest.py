@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from storage.engine import make_engine
 from storage.migrations import upgrade
@@ -40,7 +40,10 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    # The schema rides in the URL, so code that builds its own engine from `db_url`
+    # (the CLI in a subprocess, a Runtime) lands in the same throwaway schema.
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    db = make_engine(url.render_as_string(hide_password=False))
     upgrade(db)
     try:
         yield db

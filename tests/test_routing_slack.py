@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 
 from bot.runtime import Runtime
 from bot.slack.app import build_app
-from bot.slack.route_actions import register_route_actions
 from jobs.routing import RoutingRun, route_team
 from storage import audit
 from storage.routing import RoutedPosts
@@ -39,9 +38,7 @@ def runtime(engine: Engine, now: datetime, fake: AdminAwareFakeSlack) -> Runtime
 
 @pytest.fixture
 def app(runtime: Runtime) -> App:
-    built = build_app(runtime, process_before_response=True)
-    register_route_actions(built, runtime)
-    return built
+    return build_app(runtime, process_before_response=True)
 
 
 def _route_one(runtime: Runtime, team: str, now: datetime) -> int:

@@ -5,17 +5,23 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import shutil
-from datetime import UTC, datetime
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.clicmds.common import Subparsers
+from bot.console import ConsoleOutput, ConsolePoster
 from bot.runtime import Runtime
+from bot.scheduler import Ticks
 from bot.settings import Settings
 from bot.terminal import render_text
-from commands import reach, sentiment, sources, topics
+from commands import digest_settings, reach, sentiment, sources, topics
 from commands.context import Ctx, Reply
+from jobs import alerts
 from jobs.demo import CITY, generate
 from jobs.ingest import SourceRef
+from jobs.triage import assess_help
+from storage import reads
 from storage.sources import Sources
 
 TEAM = "demo"
@@ -57,11 +63,47 @@ def run_demo(out: Path, now: datetime) -> Ctx:
     _show(sentiment.run("transit 48h", ctx), out, "sentiment-transit")
     _show(reach.run("ReadyRiverton 14d", ctx), out, "reach-readyriverton")
     _show(topics.preview(ctx, '"boil water" -RT'), out, "preview")
+    _replay_alerts(rt, out, now)
+    _show(digest_settings.render_for_date(ctx, None, now.date(), "UTC"), out, "digest")
+    _show_help_requests(rt, now)
     _say(
         f"\nExplore further: DATABASE_URL=sqlite:///{out / 'demo.db'} "
         f".venv/bin/earshot --team {TEAM} sentiment flood --since 3d"
     )
     return ctx
+
+
+def _replay_alerts(rt: Runtime, out: Path, now: datetime) -> None:
+    """Walk the clock through the scenario as the scheduler would, printing each alert."""
+    _say("\nSpike alerts, as the incident channel would have received them:")
+    poster = ConsolePoster(ConsoleOutput(sys.stdout, out / "alerts"))
+    ticks = Ticks(rt, poster, owner="demo")
+    start = now - timedelta(hours=36)
+    sent = 0
+    for step in range(0, 36 * 4 + 1):
+        moment = start + timedelta(minutes=15 * step)
+        events = alerts.check_spikes(rt.engine, now=moment)
+        sent += alerts.deliver_alerts(rt.engine, poster, ticks.make_ctx, now=moment, owner="demo")
+        for event in events:
+            if event.action == "opened":
+                _say(f"  (detected at {moment:%d %b %H:%M} UTC)")
+    if not sent:
+        _say("  none: nothing surged beyond its usual rhythm")
+
+
+def _show_help_requests(rt: Runtime, now: datetime) -> None:
+    """Posts from residents who need something, with why they would be routed."""
+    _say("\nResidents asking for help (what /earshot route would send to agency channels):")
+    seen: set[str] = set()  # the generated posts repeat; show each text once
+    for chunk in reads.iter_posts(rt.engine, TEAM, start=now - timedelta(hours=30)):
+        for post in chunk:
+            verdict = assess_help(post.text)
+            if verdict.routable and len(seen) < 4 and post.text not in seen:
+                seen.add(post.text)
+                needs = ", ".join(n.category for n in verdict.needs)
+                _say(f"• {post.text}\n    -> {needs}; {verdict.reasons[0]}")
+    if not seen:
+        _say("  none found")
 
 
 def _show(reply: Reply, out: Path, name: str) -> None:

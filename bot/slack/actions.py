@@ -1,4 +1,4 @@
-"""Button handlers: alert buttons and the digest's "Add term", answered by commands."""
+"""Button handlers (alerts, the digest's "Add term", routed posts), answered by commands."""
 
 from __future__ import annotations
 
@@ -15,19 +15,26 @@ from bot.slack.admins import AdminCheck
 from bot.slack.context import request_ctx
 from bot.slack.failures import report_failure
 from bot.slack.messages import message_args
-from commands import alerts, topics
+from commands import alerts, routed, topics
 from commands.context import Ctx, NotAllowedError, Reply, UsageError
 
 log = logging.getLogger(__name__)
 
 Action = Callable[[Ctx, str], Reply]
+
+
+def _by_id(handler: Callable[[Ctx, int], Reply]) -> Action:
+    return lambda ctx, value: handler(ctx, int(value))
+
+
 # action_id -> handler; the button's value carries only an id, never the workspace.
 ACTIONS: dict[str, Action] = {
-    "alert_ack": lambda ctx, value: alerts.acknowledge(ctx, int(value)),
+    "alert_ack": _by_id(alerts.acknowledge),
     "alert_mute_1h": lambda ctx, value: alerts.mute(ctx, int(value), 1),
     "alert_mute_24h": lambda ctx, value: alerts.mute(ctx, int(value), 24),
-    "alert_more_posts": lambda ctx, value: alerts.more_posts(ctx, int(value)),
+    "alert_more_posts": _by_id(alerts.more_posts),
     "digest_add_term": topics.add_term,
+    **{action_id: _by_id(handler) for action_id, handler in routed.ACTIONS.items()},
 }
 
 
