@@ -18,7 +18,7 @@ from bot.terminal import render_text
 from commands import digest_settings, reach, sentiment, sources, topics
 from commands.context import Ctx, Reply
 from jobs import alerts
-from jobs.demo import CITY, generate
+from jobs.demo import CITY, EMERGENCY_HOURS, generate
 from jobs.ingest import SourceRef
 from jobs.triage import assess_help
 from storage import reads
@@ -44,7 +44,7 @@ def run_demo(out: Path, now: datetime) -> Ctx:
     _say("Fourteen days of ordinary local chatter, then a river flood in the last 30 hours.")
     _say(f"Database: {out / 'demo.db'} (SQLite); charts go to {out}/\n")
     for name, query, kind in TOPICS:
-        topics.add(ctx, name, query, kind=kind)
+        topics.add(ctx, name, query, kind=kind, channel="incidents")
     total = 0
     for stream in generate(now.replace(minute=0, second=0, microsecond=0)):
         row = Sources(rt.engine).ensure(TEAM, stream.source, stream.kind, now=now)
@@ -86,7 +86,15 @@ def _replay_alerts(rt: Runtime, out: Path, now: datetime) -> None:
         sent += alerts.deliver_alerts(rt.engine, poster, ticks.make_ctx, now=moment, owner="demo")
         for event in events:
             if event.action == "opened":
-                _say(f"  (detected at {moment:%d %b %H:%M} UTC)")
+                onset = now.replace(minute=0, second=0, microsecond=0) - timedelta(
+                    hours=EMERGENCY_HOURS
+                )
+                minutes = int((moment - onset).total_seconds() // 60)
+                _say(
+                    f"  ({event.topic}: detected at {moment:%d %b %H:%M} UTC, {minutes} min "
+                    "after the flood posts began; the scheduler checks every minute, this replay "
+                    "every 15)"
+                )
     if not sent:
         _say("  none: nothing surged beyond its usual rhythm")
 
