@@ -50,6 +50,17 @@ class PostView:
         return self.likes + self.reposts + self.replies
 
 
+def _matched_in(team_id: str, topic_id: int, start: datetime, end: datetime) -> tuple[Any, ...]:
+    """The WHERE terms for "matched by this topic in [start, end)" (uses the
+    (topic_id, created_at) index)."""
+    return (
+        TopicMatch.team_id == team_id,
+        TopicMatch.topic_id == topic_id,
+        col(TopicMatch.created_at) >= start,
+        col(TopicMatch.created_at) < end,
+    )
+
+
 def hourly(
     engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
 ) -> list[HourTotals]:
@@ -102,7 +113,8 @@ def audience(
     return int(authors), int(followers)
 
 
-def _view(post: Post, source: str, kind: str) -> PostView:
+def post_view(post: Post, source: str, kind: str) -> PostView:
+    """A stored post with its source's name and kind, as readers see it."""
     assert post.id is not None
     return PostView(
         id=post.id,
@@ -145,13 +157,7 @@ def topic_posts(
         select(Post, SourceRow.name, SourceRow.kind)
         .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
         .join(SourceRow, col(SourceRow.id) == col(Post.source_id))
-        .where(
-            TopicMatch.team_id == team_id,
-            TopicMatch.topic_id == topic_id,
-            col(TopicMatch.created_at) >= start,
-            col(TopicMatch.created_at) < end,
-            col(Post.is_repost).is_(False),
-        )
+        .where(*_matched_in(team_id, topic_id, start, end), col(Post.is_repost).is_(False))
     )
     if order in ("negative", "positive"):
         stmt = stmt.where(col(Post.compound).is_not(None))
@@ -160,7 +166,7 @@ def topic_posts(
         )
     stmt = stmt.order_by(orders[order], col(Post.id).desc()).limit(limit)
     with Session(engine) as session:
-        return [_view(post, name, kind) for post, name, kind in session.exec(stmt)]
+        return [post_view(post, name, kind) for post, name, kind in session.exec(stmt)]
 
 
 def iter_posts(
@@ -178,7 +184,7 @@ def iter_posts(
             stmt = stmt.where(col(Post.created_at) >= start)
         stmt = stmt.order_by(col(Post.id)).limit(chunk)
         with Session(engine) as session:
-            batch = [_view(post, name, kind) for post, name, kind in session.exec(stmt)]
+            batch = [post_view(post, name, kind) for post, name, kind in session.exec(stmt)]
         if not batch:
             return
         yield batch
@@ -210,12 +216,7 @@ def topic_texts(
     stmt = (
         select(Post.text, Post.author)
         .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
-        .where(
-            TopicMatch.team_id == team_id,
-            TopicMatch.topic_id == topic_id,
-            col(TopicMatch.created_at) >= start,
-            col(TopicMatch.created_at) < end,
-        )
+        .where(*_matched_in(team_id, topic_id, start, end))
         .order_by(col(TopicMatch.created_at).desc())
         .limit(limit)
     )
@@ -230,12 +231,7 @@ def match_times(
     stmt = (
         select(TopicMatch.created_at, Post.compound)
         .join(Post, col(Post.id) == col(TopicMatch.post_id))
-        .where(
-            TopicMatch.team_id == team_id,
-            TopicMatch.topic_id == topic_id,
-            col(TopicMatch.created_at) >= start,
-            col(TopicMatch.created_at) < end,
-        )
+        .where(*_matched_in(team_id, topic_id, start, end))
     )
     with Session(engine) as session:
         return [(at, compound) for at, compound in session.exec(stmt)]
@@ -249,12 +245,7 @@ def source_counts(
         select(SourceRow.name, func.count())
         .join(Post, col(Post.source_id) == col(SourceRow.id))
         .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
-        .where(
-            TopicMatch.team_id == team_id,
-            TopicMatch.topic_id == topic_id,
-            col(TopicMatch.created_at) >= start,
-            col(TopicMatch.created_at) < end,
-        )
+        .where(*_matched_in(team_id, topic_id, start, end))
         .group_by(col(SourceRow.name))
         .order_by(func.count().desc())
     )

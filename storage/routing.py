@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from storage.dialect import insert_ignore, table
 from storage.models import Post, Route, RoutedPost, SourceRow, Workspace
-from storage.reads import PostView
+from storage.reads import PostView, post_view
 
 CLOSED = ("resolved", "not_actionable")
 
@@ -102,7 +102,7 @@ class RoutedPosts:
             .limit(limit)
         )
         with Session(self.engine) as session:
-            return [_view(post, name, kind) for post, name, kind in session.exec(stmt)]
+            return [post_view(post, name, kind) for post, name, kind in session.exec(stmt)]
 
     def last_settled_id(self, team_id: str, after_id: int, settled_before: datetime) -> int | None:
         stmt = select(func.max(Post.id)).where(
@@ -168,7 +168,7 @@ class RoutedPosts:
         )
         with Session(self.engine) as session:
             found = session.exec(stmt).first()
-        return _view(*found) if found is not None else None
+        return post_view(*found) if found is not None else None
 
     def undelivered(self, routed_since: datetime, limit: int = 500) -> list[RoutedPost]:
         """Routed posts not yet in Slack, across teams (a failed post is retried later)."""
@@ -229,25 +229,3 @@ class RoutedPosts:
             not_actionable=sum(r.status == "not_actionable" for r in rows),
             waiting=sum(r.status == "new" and r.created_at <= waiting_before for r in rows),
         )
-
-
-def _view(post: Post, source: str, kind: str) -> PostView:
-    assert post.id is not None
-    return PostView(
-        id=post.id,
-        source=source,
-        source_kind=kind,
-        author=post.author,
-        author_followers=post.author_followers,
-        text=post.text,
-        url=post.url,
-        lang=post.lang,
-        created_at=post.created_at,
-        likes=post.likes,
-        reposts=post.reposts,
-        replies=post.replies,
-        compound=post.compound,
-        external_id=post.external_id,
-        is_repost=post.is_repost,
-        links=tuple(post.links),
-    )
