@@ -13,16 +13,18 @@ one process. Ratios above 1 mean the pipeline is faster than VADER alone.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from corpus import START, crisislex_texts, post_texts, topic_queries, write_jsonl
 from sqlalchemy import Engine, create_engine, insert, text
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from corpus import START, crisislex_texts, post_texts, topic_queries, write_jsonl
 from commands.query import Document
 from jobs.import_file import import_file
 from jobs.ingest import Ingestor
@@ -61,18 +63,28 @@ def matching_seconds(ingestor: Ingestor, texts: list[str]) -> float:
     return time.process_time() - started
 
 
-def run_import(engine: Engine, path: Path, queries: list[str], sample: list[str]) -> dict[str, float]:
+def run_import(
+    engine: Engine, path: Path, queries: list[str], sample: list[str]
+) -> dict[str, float]:
     add_topics(engine, queries)
     ingestor = Ingestor(engine, Scorer())
-    started = time.perf_counter()
+    started, cpu, workers = time.perf_counter(), time.process_time(), children_cpu()
     summary = import_file(ingestor, TEAM, path, now=datetime.now(UTC))
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
+        "main_cpu": time.process_time() - cpu,
+        "worker_cpu": children_cpu() - workers,
         "posts": summary.new_posts,
         "matches": summary.matches,
         "match_cpu": matching_seconds(ingestor, sample),
     }
+
+
+def children_cpu() -> float:
+    """CPU seconds of finished child processes (the scoring workers, once shut down)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def sqlite_engine(folder: Path, name: str) -> Engine:
@@ -106,8 +118,11 @@ def main() -> None:
     sizes = [int(n) for n in args.topics.split(",")]
     print(f"{len(texts):,} posts from {len(corpus):,} CrisisLex tweets", end=" ")
     print(f"({len(set(texts)):,} distinct texts), topics: {sizes}")
+    started = time.process_time()
     vader = vader_seconds(texts)
+    vader_cpu = time.process_time() - started
     print(f"baseline VADER alone, one process: {len(texts) / vader:,.0f} texts/s ({vader:.1f} s)")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
         path = write_jsonl(Path(folder) / "posts.jsonl", texts)
         backends = ["sqlite"] + (["postgresql"] if args.postgres else [])
@@ -126,7 +141,7 @@ def main() -> None:
                         engine.dispose()
                         drop_schema(args.postgres, schema)
                 engine.dispose()
-                report(backend, size, results[size], vader)
+                report(backend, size, results[size], vader, vader_cpu)
             if len(sizes) > 1:
                 low, high = results[sizes[0]], results[sizes[-1]]
                 print(
@@ -136,12 +151,22 @@ def main() -> None:
                 )
 
 
-def report(backend: str, size: int, result: dict[str, float], vader: float) -> None:
-    rate = result["posts"] / result["seconds"]
+def report(
+    backend: str, size: int, result: dict[str, float], vader: float, vader_cpu: float
+) -> None:
+    """Wall-clock figures, and CPU-based ones that hold on a busy machine.
+
+    On two cores the pipeline's wall time cannot beat max(main CPU, total CPU / 2): that
+    bound, compared with VADER's own CPU time, is the figure other load does not skew.
+    """
+    posts = max(result["posts"], 1)
+    main, workers = result["main_cpu"], result["worker_cpu"]
+    two_cores = max(main, (main + workers) / 2)
     print(
-        f"  {backend} {size:>6,} topics: {rate:>7,.0f} posts/s "
-        f"({result['seconds']:.1f} s, {result['matches'] / max(result['posts'], 1):.2f} "
-        f"matches/post), {vader / result['seconds']:.2f}x VADER's speed"
+        f"  {backend} {size:>6,} topics: {posts / result['seconds']:>7,.0f} posts/s "
+        f"({result['seconds']:.1f} s, {result['matches'] / posts:.2f} matches/post), "
+        f"{vader / result['seconds']:.2f}x VADER's speed; CPU main {main:.1f} s + "
+        f"workers {workers:.1f} s, on 2 idle cores {vader_cpu / two_cores:.2f}x VADER"
     )
 
 

@@ -7,7 +7,6 @@ statement per row through the ORM cost more than scoring the posts with VADER.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -308,7 +307,8 @@ def insert_rows(
         conflict = f"DO UPDATE SET {sets}"
     else:
         conflict = "DO NOTHING"
-    head = f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) VALUES "
+    # Only table and column names (quoted by the dialect) are spliced in; values are bound.
+    head = f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
     tail = f" ON CONFLICT ({', '.join(quote(k) for k in keys)}) {conflict}"
     values = _bound(dialect, into, columns, rows)
     if returning is None:

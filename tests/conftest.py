@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +27,16 @@ def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("SLACK_") or name in {"DATABASE_URL", "EARSHOT_SECRET_KEY"}:
             monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _collect_test_runtimes() -> Iterator[None]:
+    """Tests build Runtimes (each with its own engine and pool) and drop them; collect them
+    when the test ends, so a psycopg pool finalised later cannot fail an unrelated test."""
+    yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.fixture(params=BACKENDS)

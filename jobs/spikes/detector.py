@@ -60,7 +60,7 @@ class Detector:
         # One odd bucket (a bot burst, a single viral repost) is not a surge.
         confirmed = cfg.confirm_buckets < 2 or self.previous_score >= ALERT_SCORE
         sharp_alarm = sharp >= ALERT_SCORE and confirmed
-        routine = not sharp_alarm and zscore >= cfg.z_threshold and zscore < sharp_bar
+        under_habit = not sharp_alarm and zscore >= cfg.z_threshold and zscore < sharp_bar
         self.habit.forget()
         # Warm-up z-scores rest on a spread not yet learned: no habit from them.
         if sharp_alarm and self.baseline.seen >= cfg.warmup_buckets:
@@ -89,7 +89,7 @@ class Detector:
                 f"{value:g} posts in {cfg.bucket_minutes} min vs ~{expected:.0f} expected"
                 f" at this hour ({format_ratio(ratio)})"
             )
-        if routine:
+        if under_habit:
             reason += f"; under the bar raised by this topic's last spike (z {sharp_bar:.1f})"
         score = max(sharp, sustained)
         return Verdict(

@@ -16,9 +16,10 @@ _SHARE_OF_LAST_SPIKE = 0.5
 class SpikeHabit:
     """Extra z a sharp spike must clear, raised by confirmed spikes, decaying back to zero.
 
-    Only the sharp channel uses it: recurring bot bursts and viral reposts
-    teach the topic that spikes are routine, while a sustained rise (the
-    moving-average channel) is still judged against the base threshold.
+    Only the sharp channel uses it: after a big spike, weaker aftershocks (reposts
+    of the same story, the smaller of a bot's recurring bursts) update nothing,
+    while a spike as big as the last one, or a sustained rise (the moving-average
+    channel, judged against the base threshold), still pages.
     """
 
     halflife_buckets: float
