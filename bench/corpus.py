@@ -39,7 +39,9 @@ def post_texts(texts: list[str], total: int) -> list[str]:
     return [order[i % len(order)] for i in range(total)]
 
 
-def iter_post_records(texts: list[str], days: int = 30) -> Iterator[dict[str, object]]:
+def iter_post_records(
+    texts: list[str], days: int = 30, start: datetime = START
+) -> Iterator[dict[str, object]]:
     """JSONL import records: fresh IDs, times spread over `days`, authors with a long tail."""
     rng = random.Random(5)
     authors = max(10, len(texts) // 8)
@@ -51,7 +53,7 @@ def iter_post_records(texts: list[str], days: int = 30) -> Iterator[dict[str, ob
             "id": f"b{index}",
             "source": "bench",
             "text": text,
-            "created_at": (START + timedelta(seconds=index * span // len(texts))).isoformat(),
+            "created_at": (start + timedelta(seconds=index * span // len(texts))).isoformat(),
             "author": f"user{author}",
             "author_followers": 10 + (author * 7919) % 50_000,
             "likes": rng.randrange(0, 20),
@@ -61,9 +63,9 @@ def iter_post_records(texts: list[str], days: int = 30) -> Iterator[dict[str, ob
         }
 
 
-def write_jsonl(path: Path, texts: list[str], days: int = 30) -> Path:
+def write_jsonl(path: Path, texts: list[str], days: int = 30, start: datetime = START) -> Path:
     with path.open("w", encoding="utf-8") as handle:
-        for record in iter_post_records(texts, days):
+        for record in iter_post_records(texts, days, start):
             handle.write(json.dumps(record) + "\n")
     return path
 

@@ -41,7 +41,9 @@ def main() -> int:
     failed: list[str] = []
     started_all = time.perf_counter()
     for script, quick, full in SCRIPTS:
-        if args.only and script.removesuffix(".py") not in {n.removesuffix(".py") for n in args.only}:
+        if args.only and script.removesuffix(".py") not in {
+            n.removesuffix(".py") for n in args.only
+        }:
             continue
         if not (BENCH / script).is_file():
             print(f"== {script}: not present, skipped", flush=True)

@@ -32,7 +32,7 @@ def test_no_alert_during_warmup_even_for_a_huge_surge() -> None:
 
 def test_tiny_volumes_never_alert_but_would_without_the_floor() -> None:
     quiet = noisy_counts(4 * PER_DAY, flat(0.5))
-    series = with_surge(quiet, 3 * PER_DAY, [8.0] * 12)
+    series = with_surge(quiet, 3 * PER_DAY, [4.0] * 12)  # under the floor of 5 a bucket
     assert alert_indexes(replay(series)) == []
     assert alert_indexes(replay(series, DetectorConfig(min_volume=2))) != []
 

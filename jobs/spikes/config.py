@@ -30,7 +30,7 @@ class DetectorConfig:
     z_threshold: float = 4.5
     min_ratio: float = 2.0
     # Below this many posts in a bucket nothing alerts, however unusual.
-    min_volume: float = 10.0
+    min_volume: float = 5.0
     warmup_buckets: int = 144
     # The alert stays open (updates, no new message) until this long after the
     # last anomalous bucket: one alert per surge, at most two a day per topic.
