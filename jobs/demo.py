@@ -60,8 +60,9 @@ def hourly_rate(moment: datetime, end: datetime) -> tuple[float, float]:
     hours_left = (end - moment).total_seconds() / 3600
     if hours_left > EMERGENCY_HOURS:
         return daily, 0.0
-    elapsed = EMERGENCY_HOURS - hours_left
-    return daily, 10 + 260 * math.exp(-((elapsed - 8) ** 2) / 30)
+    elapsed = EMERGENCY_HOURS - hours_left + 1  # hours since onset, counting this one
+    # A flash flood: posts jump at once, then ebb over the following day.
+    return daily, 10 + 220 * math.exp(-elapsed / 12)
 
 
 def generate(end: datetime, days: int = 14, seed: int = 7) -> Iterator[DemoStream]:

@@ -80,8 +80,8 @@ def _replay_alerts(rt: Runtime, out: Path, now: datetime) -> None:
     ticks = Ticks(rt, poster, owner="demo")
     start = now - timedelta(hours=36)
     sent = 0
-    for step in range(0, 36 * 4 + 1):
-        moment = start + timedelta(minutes=15 * step)
+    for step in range(0, 36 * 12 + 1):
+        moment = start + timedelta(minutes=5 * step)
         events = alerts.check_spikes(rt.engine, now=moment)
         sent += alerts.deliver_alerts(rt.engine, poster, ticks.make_ctx, now=moment, owner="demo")
         for event in events:
