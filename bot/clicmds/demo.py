@@ -93,7 +93,7 @@ def _replay_alerts(rt: Runtime, out: Path, now: datetime) -> None:
                 _say(
                     f"  ({event.topic}: detected at {moment:%d %b %H:%M} UTC, {minutes} min "
                     "after the flood posts began; the scheduler checks every minute, this replay "
-                    "every 15)"
+                    "every 5)"
                 )
     if not sent:
         _say("  none: nothing surged beyond its usual rhythm")
