@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 
 from storage.engine import make_engine
 from storage.migrations import upgrade
+from tests.delivery_helpers import dispose_engines
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -34,6 +35,7 @@ def _collect_test_runtimes() -> Iterator[None]:
     """Tests build Runtimes (each with its own engine and pool) and drop them; collect them
     when the test ends, so a psycopg pool finalised later cannot fail an unrelated test."""
     yield
+    dispose_engines()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy import Engine
 
 from bot.runtime import Runtime
 from bot.scheduler import Ticks
@@ -26,10 +29,29 @@ class Clock:
         return self.now
 
 
+_ENGINES: dict[str, Engine] = {}
+
+
+def runtime_for(settings: Settings, clock: Callable[[], datetime]) -> Runtime:
+    """A Runtime whose engine is shared per URL within a test and disposed after it
+    (`dispose_engines`), so no pool is left for the garbage collector to close."""
+    runtime = Runtime(settings, clock=clock)
+    engine = _ENGINES.get(settings.database_url)
+    if engine is None:
+        engine = _ENGINES[settings.database_url] = runtime.engine
+    runtime.__dict__["engine"] = engine  # primes the cached_property
+    return runtime
+
+
+def dispose_engines() -> None:
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
+
+
 def wired(db_url: str, fake: FakeSlack | str, clock: Clock, owner: str = "worker-1") -> Ticks:
     api = fake if isinstance(fake, str) else fake.base_url
     settings = Settings(database_url=db_url, slack_bot_token=TOKEN, slack_api_url=api)
-    runtime = Runtime(settings, clock=clock)
+    runtime = runtime_for(settings, clock)
     client = web_client(settings, TOKEN, max_wait=0)
     return Ticks(runtime, SlackPoster(lambda _team: client), owner)
 

@@ -21,7 +21,7 @@ from jobs.sources.base import RawPost
 from storage import audit
 from storage.models import Post
 from storage.sources import Sources
-from tests.delivery_helpers import store
+from tests.delivery_helpers import runtime_for, store
 from tests.fakes.sources import BlueskyState, FakeServer, payload, serve_bluesky
 from tests.fakes.sources import Reply as SourceReply
 
@@ -30,7 +30,7 @@ PASSWORD = "abcd-efgh-ijkl-mnop"
 
 
 def _runtime(db_url: str, key: str | None = None) -> Runtime:
-    return Runtime(Settings(database_url=db_url, secret_key=key), clock=lambda: NOW)
+    return runtime_for(Settings(database_url=db_url, secret_key=key), lambda: NOW)
 
 
 def test_retention_purges_posts_but_keeps_rollups(db_url: str) -> None:
