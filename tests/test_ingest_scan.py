@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from commands import digest
+from commands.context import Ctx
 from jobs.ingest import Ingestor, SourceRef, pseudonym
 from jobs.scan import run_scan, scan_due
 from jobs.sentiment.scorer import Scorer
@@ -155,3 +157,26 @@ def test_a_leased_source_is_not_scanned_twice(engine: Engine, ingestor: Ingestor
     assert [r.name for r in Sources(engine).claim_due("worker-b", later, timedelta(minutes=5))] == [
         "county"
     ]
+
+
+def test_backoff_grows_then_recovers_and_the_digest_says_so(engine: Engine) -> None:
+
+    sources = Sources(engine)
+    row = sources.add(
+        "T1", "county", "rss", {"url": "http://127.0.0.1:9/"}, now=NOW, interval_seconds=300
+    )
+    assert row.id
+    waits = []
+    for minutes in (0, 10, 30):
+        at = NOW + timedelta(minutes=minutes)
+        failed = sources.record_failure(row.id, at, status="failing", error="HTTP 500")
+        assert failed.next_run_at is not None
+        waits.append(failed.next_run_at - at)
+    assert waits == sorted(waits) and waits[0] < waits[-1] <= timedelta(hours=1)
+    ctx = Ctx(engine=engine, team_id="T1", now=NOW + timedelta(hours=2))
+    text = str(digest.render(digest.build(ctx, local_date=ctx.now.date())).blocks)
+    assert "Failing: county (failing for 2h)" in text  # silence is not mistaken for calm
+    sources.record_success(row.id, NOW + timedelta(hours=2))
+    healed = sources.get("T1", "county")
+    assert healed is not None and healed.status == "ok" and healed.consecutive_failures == 0
+    assert healed.next_run_at == NOW + timedelta(hours=2, minutes=5)
