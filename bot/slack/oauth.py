@@ -26,6 +26,10 @@ BOT_SCOPES = (
     "chat:write.public",
     "files:write",
     "pins:write",
+    # Read back our own recent messages, to tell whether a post interrupted by a crash
+    # went out (jobs/deliver.py).
+    "channels:history",
+    "groups:history",
     "users:read",
     "usergroups:read",
 )
