@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
@@ -57,16 +58,28 @@ def build_app(
         signing_secret=settings.slack_signing_secret or "",
         process_before_response=process_before_response,
         oauth_settings=oauth,
+        # Listener threads only ack (work goes to WORK_THREADS below); plenty of them
+        # means a burst of requests never waits for a free one.
+        listener_executor=ThreadPoolExecutor(max_workers=64, thread_name_prefix="earshot-ack"),
     )
+    # Tests ask for synchronous processing; in production the answer runs apart.
+    work = None if process_before_response else _work_executor()
     app.middleware(drop_event_retries)
     app.middleware(refuse_replays(runtime))
     checker = admins or AdminCheck(settings.admin_users)
     for name in COMMANDS:
-        app.command(name)(command_listener(runtime, checker, name))
+        app.command(name)(command_listener(runtime, checker, name, work))
     register_home(app, runtime)
     register_lifecycle(app, oauth=oauth is not None)
     register_actions(app, runtime, checker)
     return app
+
+
+WORK_THREADS = 8  # answers built at once (charts, queries); the rest queue, already acked
+
+
+def _work_executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="earshot-work")
 
 
 def drop_event_retries(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
@@ -96,7 +109,13 @@ def refuse_replays(
     return middleware
 
 
-def command_listener(runtime: Runtime, admins: AdminCheck, name: str) -> CommandListener:
+def command_listener(
+    runtime: Runtime, admins: AdminCheck, name: str, work: Executor | None = None
+) -> CommandListener:
+    """Ack at once, then answer. With `work`, the answer runs there, so Bolt's listener
+    threads only ever ack: a burst of slow commands (charts) cannot delay other acks
+    past Slack's 3 seconds."""
+
     def listener(
         ack: Ack,
         body: dict[str, Any],
@@ -108,6 +127,14 @@ def command_listener(runtime: Runtime, admins: AdminCheck, name: str) -> Command
             ack(text=WORKING, response_type="ephemeral")
         else:
             ack()
+        if work is None:
+            answer(body, client, context, respond)
+        else:
+            work.submit(answer, body, client, context, respond)
+
+    def answer(
+        body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
         try:
             ctx = request_ctx(
                 runtime,
