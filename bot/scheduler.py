@@ -20,7 +20,7 @@ from jobs import alerts, digests, incidents, retention
 from jobs.poster import Poster
 from jobs.routing import route_new_posts
 from jobs.scan import scan_due, worker_id
-from storage import leases, replays
+from storage import leases, replays, top_posts
 
 log = logging.getLogger(__name__)
 LEADER_LEASE = "scheduler"
@@ -81,6 +81,7 @@ class Ticks:
         if self.is_leader(now):
             retention.purge_old_posts(self.runtime.engine, now=now)
             replays.forget_old(self.runtime.engine, now)
+            top_posts.trim(self.runtime.engine)
 
     def routing(self) -> None:
         now = self.runtime.clock()

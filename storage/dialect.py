@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import JSON, Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 
@@ -53,3 +53,91 @@ def insert_or_add(
         set_={name: table.c[name] + stmt.excluded[name] for name in counters},
     )
     conn.execute(stmt, list(rows))
+
+
+MAX_VALUES_PER_STATEMENT = 30_000  # under SQLite's and psycopg's bound-parameter limits
+MAX_ROWS_PER_STATEMENT = 1_000
+
+
+def insert_rows(
+    conn: Connection,
+    into: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    keys: Sequence[str],
+    *,
+    returning: str | None = None,
+    add: Sequence[str] = (),
+) -> list[tuple[int, Any]]:
+    """INSERT `rows`; a row whose `keys` exist is skipped, or has its `add` columns added.
+
+    With `returning` (a column name, or "" for none), says which rows were inserted, as
+    (index in `rows`, that column's value), using multi-row VALUES statements; without,
+    one executemany, which the driver runs in C (SQLite) or pipelined (psycopg).
+    """
+    if not rows:
+        return []
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+    name = dialect.identifier_preparer.format_table(into)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    one_row = f"({', '.join([mark] * len(columns))})"
+    if add:
+        sets = ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in add)
+        conflict = f"DO UPDATE SET {sets}"
+    else:
+        conflict = "DO NOTHING"
+    # Only table and column names (quoted by the dialect) are spliced in; values are bound.
+    head = f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
+    tail = f" ON CONFLICT ({', '.join(quote(k) for k in keys)}) {conflict}"
+    values = _bound(dialect, into, columns, rows)
+    if returning is None:
+        conn.exec_driver_sql(head + one_row + tail, values)
+        return []
+    key_at = [columns.index(k) for k in keys]
+    back = ", ".join(quote(k) for k in (*keys, *([returning] if returning else [])))
+    first_row_with: dict[tuple[Any, ...], int] = {}
+    for index, row in enumerate(values):
+        first_row_with.setdefault(tuple(row[i] for i in key_at), index)
+    size = max(1, min(MAX_ROWS_PER_STATEMENT, MAX_VALUES_PER_STATEMENT // len(columns)))
+    inserted: list[tuple[int, Any]] = []
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        sql = f"{head}{', '.join([one_row] * len(chunk))}{tail} RETURNING {back}"
+        flat = tuple(value for row in chunk for value in row)
+        for got in conn.exec_driver_sql(sql, flat):
+            index = first_row_with[tuple(got[: len(keys)])]
+            inserted.append((index, got[len(keys)] if returning else None))
+    return inserted
+
+
+def _bound(
+    dialect: Any, into: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Rows as the driver takes them, converted by each column's type (dates, JSON, booleans)."""
+    converters = []
+    for at, column in enumerate(columns):
+        kind = into.c[column].type
+        processor = kind.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            # A batch holds few distinct times: convert each once (JSON lists cannot be keys).
+            memo: dict[Any, Any] | None = None if isinstance(kind, JSON) else {}
+            converters.append((at, processor, memo))
+    if not converters:
+        return list(rows)
+    bound = []
+    for row in rows:
+        values = list(row)
+        for at, processor, memo in converters:
+            value = values[at]
+            if value is None:
+                continue
+            if memo is None:
+                values[at] = processor(value)
+            else:
+                converted = memo.get(value)
+                if converted is None:
+                    converted = memo[value] = processor(value)
+                values[at] = converted
+        bound.append(tuple(values))
+    return bound

@@ -7,15 +7,25 @@ statement per row through the ORM cost more than scoring the posts with VADER.
 
 from __future__ import annotations
 
+import heapq
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Table, select, update
+from sqlalchemy import Connection, Engine, select, update
 
-from storage.dialect import table
-from storage.models import Post, SourceRow, Topic, TopicAuthorDay, TopicHour, TopicMatch
+from storage.dialect import insert_rows, table
+from storage.models import (
+    Post,
+    SourceRow,
+    Topic,
+    TopicAuthorDay,
+    TopicHour,
+    TopicMatch,
+    TopicTopPost,
+)
 
 POSITIVE_AT = 0.05  # VADER's convention: compound >= 0.05 positive, <= -0.05 negative
 ROLLUP_COUNTERS = (
@@ -53,9 +63,9 @@ POST_COLUMNS = (
 )
 MATCH_COLUMNS = ("topic_id", "post_id", "team_id", "created_at")
 AUTHOR_COLUMNS = ("topic_id", "day", "author", "team_id", "followers", "posts")
+TOP_COLUMNS = ("topic_id", "hour", "kind", "post_id", "team_id", "score")
+TOP_PER_BATCH = 5  # candidates a batch adds per (topic, hour, kind); the hourly trim keeps 5
 # SQLite binds at most 32,766 values per statement, PostgreSQL 65,535.
-MAX_VALUES_PER_STATEMENT = 30_000
-MAX_ROWS_PER_STATEMENT = 1_000
 SQLITE_CACHE_KIB = 128 * 1024
 
 
@@ -208,9 +218,34 @@ def _store_matches(
         )
         fresh = [rows[index] for index, _ in inserted]
     posts = dict(new)
-    matched = [(topic_id, posts[post_id]) for topic_id, post_id, _, _ in fresh]
-    _add_rollups(conn, team_id, matched)
+    matched = [(topic_id, post_id, posts[post_id]) for topic_id, post_id, _, _ in fresh]
+    _add_rollups(conn, team_id, [(topic_id, post) for topic_id, _, post in matched])
+    _add_top_posts(conn, team_id, matched)
     return len(matched)
+
+
+def _add_top_posts(
+    conn: Connection, team_id: str, matched: Sequence[tuple[int, int, PreparedPost]]
+) -> None:
+    """Keep this batch's leading posts per (topic, hour, kind) as top-post candidates."""
+    best: dict[tuple[int, datetime, str], list[tuple[float, int]]] = defaultdict(list)
+    for topic_id, post_id, post in matched:
+        if post.is_repost:
+            continue  # the original is what a reader wants to see
+        hour = hour_of(post.created_at)
+        best[(topic_id, hour, "engagement")].append((float(post.engagement), post_id))
+        if post.compound is not None and post.compound >= POSITIVE_AT:
+            best[(topic_id, hour, "positive")].append((post.compound, post_id))
+        if post.compound is not None and post.compound <= -POSITIVE_AT:
+            best[(topic_id, hour, "negative")].append((-post.compound, post_id))
+    rows = [
+        (topic_id, hour, kind, post_id, team_id, score)
+        for (topic_id, hour, kind), scored in best.items()
+        for score, post_id in heapq.nlargest(TOP_PER_BATCH, scored)
+    ]
+    insert_rows(
+        conn, table(TopicTopPost), TOP_COLUMNS, rows, ("topic_id", "hour", "kind", "post_id")
+    )
 
 
 def _add_rollups(
@@ -277,90 +312,6 @@ def _count_new_authors(
         acc = hours[(tid, authors[(tid, day, author)][0])]
         acc[new_at] += 1
         acc[followers_at] += followers
-
-
-def insert_rows(
-    conn: Connection,
-    into: Table,
-    columns: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
-    keys: Sequence[str],
-    *,
-    returning: str | None = None,
-    add: Sequence[str] = (),
-) -> list[tuple[int, Any]]:
-    """INSERT `rows`; a row whose `keys` exist is skipped, or has its `add` columns added.
-
-    With `returning` (a column name, or "" for none), says which rows were inserted, as
-    (index in `rows`, that column's value), using multi-row VALUES statements; without,
-    one executemany, which the driver runs in C (SQLite) or pipelined (psycopg).
-    """
-    if not rows:
-        return []
-    dialect = conn.dialect
-    quote = dialect.identifier_preparer.quote
-    name = dialect.identifier_preparer.format_table(into)
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    one_row = f"({', '.join([mark] * len(columns))})"
-    if add:
-        sets = ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in add)
-        conflict = f"DO UPDATE SET {sets}"
-    else:
-        conflict = "DO NOTHING"
-    # Only table and column names (quoted by the dialect) are spliced in; values are bound.
-    head = f"INSERT INTO {name} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
-    tail = f" ON CONFLICT ({', '.join(quote(k) for k in keys)}) {conflict}"
-    values = _bound(dialect, into, columns, rows)
-    if returning is None:
-        conn.exec_driver_sql(head + one_row + tail, values)
-        return []
-    key_at = [columns.index(k) for k in keys]
-    back = ", ".join(quote(k) for k in (*keys, *([returning] if returning else [])))
-    first_row_with: dict[tuple[Any, ...], int] = {}
-    for index, row in enumerate(values):
-        first_row_with.setdefault(tuple(row[i] for i in key_at), index)
-    size = max(1, min(MAX_ROWS_PER_STATEMENT, MAX_VALUES_PER_STATEMENT // len(columns)))
-    inserted: list[tuple[int, Any]] = []
-    for start in range(0, len(values), size):
-        chunk = values[start : start + size]
-        sql = f"{head}{', '.join([one_row] * len(chunk))}{tail} RETURNING {back}"
-        flat = tuple(value for row in chunk for value in row)
-        for got in conn.exec_driver_sql(sql, flat):
-            index = first_row_with[tuple(got[: len(keys)])]
-            inserted.append((index, got[len(keys)] if returning else None))
-    return inserted
-
-
-def _bound(
-    dialect: Any, into: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> list[tuple[Any, ...]]:
-    """Rows as the driver takes them, converted by each column's type (dates, JSON, booleans)."""
-    converters = []
-    for at, column in enumerate(columns):
-        kind = into.c[column].type
-        processor = kind.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            # A batch holds few distinct times: convert each once (JSON lists cannot be keys).
-            memo: dict[Any, Any] | None = None if isinstance(kind, JSON) else {}
-            converters.append((at, processor, memo))
-    if not converters:
-        return list(rows)
-    bound = []
-    for row in rows:
-        values = list(row)
-        for at, processor, memo in converters:
-            value = values[at]
-            if value is None:
-                continue
-            if memo is None:
-                values[at] = processor(value)
-            else:
-                converted = memo.get(value)
-                if converted is None:
-                    converted = memo[value] = processor(value)
-                values[at] = converted
-        bound.append(tuple(values))
-    return bound
 
 
 def _label(compound: float) -> str:

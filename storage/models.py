@@ -386,3 +386,23 @@ class SeenRequest(SQLModel, table=True):
 
     signature: str = Field(primary_key=True, max_length=80)
     seen_at: datetime = Field(sa_column=utc_column(nullable=False, index=True))
+
+
+class TopicTopPost(SQLModel, table=True):
+    """A few leading posts per topic, hour and kind (engagement, positive, negative), kept at
+    ingest so "top posts" over 30 days reads a few hundred rows however many posts there are.
+
+    Each stored batch adds at most TOP_PER_BATCH per key; the hourly job trims each key to
+    its best TOP_KEEP.
+    """
+
+    __tablename__ = "topic_top_posts"
+
+    topic_id: int = Field(foreign_key="topics.id", primary_key=True)
+    hour: datetime = Field(sa_column=utc_column(nullable=False, primary_key=True))
+    kind: str = Field(primary_key=True, max_length=12)  # engagement | positive | negative
+    post_id: int = Field(
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    )
+    team_id: str = Field(max_length=32)
+    score: float

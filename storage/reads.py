@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, distinct, func
 from sqlmodel import Session, col, select
 
-from storage.models import Post, SourceRow, TopicAuthorDay, TopicHour, TopicMatch
+from storage.models import Post, SourceRow, TopicAuthorDay, TopicHour, TopicMatch, TopicTopPost
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,25 +146,36 @@ def topic_posts(
     order: str = "engagement",
     limit: int = 5,
 ) -> list[PostView]:
-    """Posts matched by a topic in range: by engagement, most negative or most positive."""
-    orders: dict[str, Any] = {
-        "engagement": (col(Post.likes) + col(Post.reposts) + col(Post.replies)).desc(),
-        "negative": col(Post.compound).asc(),
-        "positive": col(Post.compound).desc(),
-        "newest": col(Post.created_at).desc(),
-    }
-    stmt = (
-        select(Post, SourceRow.name, SourceRow.kind)
-        .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
-        .join(SourceRow, col(SourceRow.id) == col(Post.source_id))
-        .where(*_matched_in(team_id, topic_id, start, end), col(Post.is_repost).is_(False))
-    )
-    if order in ("negative", "positive"):
-        stmt = stmt.where(col(Post.compound).is_not(None))
-        stmt = stmt.where(
-            col(Post.compound) <= -0.05 if order == "negative" else col(Post.compound) >= 0.05
+    """A topic's original posts in range: most engaging, most negative, most positive
+    (read from the top-post candidates kept at ingest, so the cost follows the hours in
+    range, not the posts), or newest (an index walk that stops at `limit`)."""
+    if order == "newest":
+        stmt = (
+            select(Post, SourceRow.name, SourceRow.kind)
+            .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
+            .join(SourceRow, col(SourceRow.id) == col(Post.source_id))
+            .where(*_matched_in(team_id, topic_id, start, end), col(Post.is_repost).is_(False))
+            .order_by(col(TopicMatch.created_at).desc(), col(Post.id).desc())
+            .limit(limit)
         )
-    stmt = stmt.order_by(orders[order], col(Post.id).desc()).limit(limit)
+    else:
+        first_hour = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        stmt = (
+            select(Post, SourceRow.name, SourceRow.kind)
+            .join(TopicTopPost, col(TopicTopPost.post_id) == col(Post.id))
+            .join(SourceRow, col(SourceRow.id) == col(Post.source_id))
+            .where(
+                TopicTopPost.team_id == team_id,
+                TopicTopPost.topic_id == topic_id,
+                TopicTopPost.kind == order,
+                col(TopicTopPost.hour) >= first_hour,
+                col(TopicTopPost.hour) < end,
+                col(Post.created_at) >= start,  # the first and last hours may overhang
+                col(Post.created_at) < end,
+            )
+            .order_by(col(TopicTopPost.score).desc(), col(Post.id).desc())
+            .limit(limit)
+        )
     with Session(engine) as session:
         return [post_view(post, name, kind) for post, name, kind in session.exec(stmt)]
 

@@ -8,7 +8,14 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import DetectorState, Topic, TopicAuthorDay, TopicHour, TopicMatch
+from storage.models import (
+    DetectorState,
+    Topic,
+    TopicAuthorDay,
+    TopicHour,
+    TopicMatch,
+    TopicTopPost,
+)
 
 TOPIC_KINDS = ("topic", "campaign")
 
@@ -96,7 +103,7 @@ class Topics:
             ).first()
             if topic is None:
                 return False
-            for table in (TopicMatch, TopicHour, TopicAuthorDay, DetectorState):
+            for table in (TopicMatch, TopicHour, TopicAuthorDay, TopicTopPost, DetectorState):
                 session.execute(delete(table).where(col(table.topic_id) == topic.id))
             session.delete(topic)
             session.commit()
