@@ -38,6 +38,18 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 _STAMP = "strftime('%Y-%m-%d %H:%M:%S', {moment}) || '.000000'"  # SQLAlchemy's SQLite format
 
 
+# What ingest keeps per (topic, hour, kind) after the hourly trim: the best five.
+_TOP_POSTS = (
+    "INSERT INTO topic_top_posts (topic_id, hour, kind, post_id, team_id, score)"
+    " SELECT topic_id, hour, '{kind}', post_id, team_id, score FROM ("
+    " SELECT m.topic_id, substr(p.created_at, 1, 13) || ':00:00.000000' AS hour,"
+    " p.id AS post_id, p.team_id, {score} AS score, ROW_NUMBER() OVER ("
+    " PARTITION BY m.topic_id, substr(p.created_at, 1, 13) ORDER BY {score} DESC, p.id DESC) AS r"
+    " FROM topic_matches m JOIN posts p ON p.id = m.post_id"
+    " WHERE p.is_repost = 0 AND {keep}) WHERE r <= 5"
+)
+
+
 def fill(engine: Engine, posts: int) -> None:
     start = (NOW - timedelta(days=DAYS)).strftime("%Y-%m-%d %H:%M:%S")
     created = _STAMP.format(
@@ -70,6 +82,14 @@ def fill(engine: Engine, posts: int) -> None:
         " sum(p.compound >= 0.05), sum(abs(p.compound) < 0.05), sum(p.compound <= -0.05),"
         " 0, sum(p.likes + p.reposts + p.replies) FROM topic_matches m"
         " JOIN posts p ON p.id = m.post_id GROUP BY 1, 2",
+        *(
+            _TOP_POSTS.format(kind=kind, score=score, keep=where)
+            for kind, score, where in (
+                ("engagement", "p.likes + p.reposts + p.replies", "1"),
+                ("negative", "-p.compound", "p.compound <= -0.05"),
+                ("positive", "p.compound", "p.compound >= 0.05"),
+            )
+        ),
         "ANALYZE",
     ]
     with engine.begin() as conn:
@@ -89,10 +109,10 @@ def best_of(repeat: int, action: Callable[[], object]) -> float:
 def top_posts_plan(engine: Engine) -> str:
     """How SQLite runs the 'most negative posts' query behind /sentiment."""
     query = (
-        "EXPLAIN QUERY PLAN SELECT posts.* FROM posts JOIN topic_matches m ON m.post_id = posts.id"
-        " WHERE m.team_id = :t AND m.topic_id = 1 AND m.created_at >= :s AND m.created_at < :e"
-        " AND posts.is_repost = 0 AND posts.compound <= -0.05 ORDER BY posts.compound, posts.id"
-        " DESC LIMIT 3"
+        "EXPLAIN QUERY PLAN SELECT posts.* FROM posts"
+        " JOIN topic_top_posts t ON t.post_id = posts.id WHERE t.team_id = :t AND t.topic_id = 1 AND t.kind = 'negative' AND t.hour >= :s"
+        " AND t.hour < :e AND posts.created_at >= :s AND posts.created_at < :e"
+        " ORDER BY t.score DESC, posts.id DESC LIMIT 15"
     )
     with engine.connect() as conn:
         rows = conn.execute(text(query), {"t": TEAM, "s": "2026-10-02", "e": "2026-11-01"})
