@@ -110,8 +110,9 @@ def top_posts_plan(engine: Engine) -> str:
     """How SQLite runs the 'most negative posts' query behind /sentiment."""
     query = (
         "EXPLAIN QUERY PLAN SELECT posts.* FROM posts"
-        " JOIN topic_top_posts t ON t.post_id = posts.id WHERE t.team_id = :t AND t.topic_id = 1 AND t.kind = 'negative' AND t.hour >= :s"
-        " AND t.hour < :e AND posts.created_at >= :s AND posts.created_at < :e"
+        " JOIN topic_top_posts t ON t.post_id = posts.id"
+        " WHERE t.team_id = :t AND t.topic_id = 1 AND t.kind = 'negative'"
+        " AND t.hour >= :s AND t.hour < :e AND posts.created_at >= :s AND posts.created_at < :e"
         " ORDER BY t.score DESC, posts.id DESC LIMIT 15"
     )
     with engine.connect() as conn:
