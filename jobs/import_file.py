@@ -18,7 +18,8 @@ from datetime import datetime
 from pathlib import Path
 
 from jobs.imports import ImportedPost, ImportProblem, iter_import
-from jobs.ingest import BatchScorer, Ingestor, PoolScorer, SourceRef
+from jobs.ingest import BatchScorer, Ingestor, SourceRef
+from jobs.sentiment import ParallelScorer
 from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
 from storage.sources import Sources
@@ -42,12 +43,12 @@ class ImportSummary:
 
 @contextmanager
 def import_scorer(ingestor: Ingestor, workers: int | None = None) -> Iterator[BatchScorer]:
-    """The ingestor's scorer on one core; on several, a `PoolScorer` for this import."""
+    """The ingestor's scorer on one core; on several, worker processes for this import."""
     workers = (os.cpu_count() or 1) if workers is None else workers
     if workers <= 1:
         yield ingestor.scorer
         return
-    with PoolScorer(workers) as scorer:
+    with ParallelScorer(workers, min_batch=500) as scorer:
         yield scorer
 
 

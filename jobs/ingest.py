@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import threading
-import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
 from typing import Protocol
 
 from sqlalchemy import Engine
 
 from commands.query import Document, Matcher, compile_matcher
-from jobs.sentiment import Scorer
-from jobs.sentiment.scorer import is_scorable
 from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
 from storage.ingest_store import (
@@ -32,89 +25,6 @@ from storage.ingest_store import (
 
 class BatchScorer(Protocol):
     def score_many(self, items: Sequence[tuple[str, str | None]]) -> list[Scores | None]: ...
-
-
-# One Scorer per worker process, built by the pool's initializer.
-_worker_scorer: list[Scorer] = []
-
-
-def _start_worker(parent_pid: int) -> None:
-    _worker_scorer[:] = [Scorer()]
-    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    # A SIGKILLed import cannot stop its workers, and they would wait on the queue forever.
-    while os.getppid() == parent_pid:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-def _score_texts(texts: list[str]) -> list[Scores | None]:
-    return [_worker_scorer[0].score(text) for text in texts]
-
-
-class PoolScorer:
-    """Scores each distinct new text once, spreading large batches over worker processes.
-
-    Small batches are scored here; the workers ("spawn", so safe with threads) start on
-    the first batch of `min_batch` new texts and exit with this process, even if killed.
-    """
-
-    def __init__(self, workers: int, *, min_batch: int = 500) -> None:
-        self.workers = workers
-        self.min_batch = min_batch
-        self.local = Scorer()
-        self._pool: ProcessPoolExecutor | None = None
-
-    def score_many(self, items: Sequence[tuple[str, str | None]]) -> list[Scores | None]:
-        results: list[Scores | None] = [None] * len(items)
-        waiting: dict[str, list[int]] = {}
-        for index, (text, lang) in enumerate(items):
-            if is_scorable(text, lang):
-                found = self.local.by_text.get(text)
-                if found is None:
-                    waiting.setdefault(text, []).append(index)
-                results[index] = found
-        texts = list(waiting)
-        if len(texts) >= self.min_batch:
-            size = -(-len(texts) // (self.workers * 4))
-            chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-            scored = [s for part in self._start().map(_score_texts, chunks) for s in part]
-        else:
-            scored = [self.local.score(text) for text in texts]
-        for text, scores in zip(texts, scored, strict=True):
-            if scores is not None:
-                self.local.by_text.put(text, scores)
-            for index in waiting[text]:
-                results[index] = scores
-        return results
-
-    def _start(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(os.getpid(),),
-            )
-        return self._pool
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
-
-    def __enter__(self) -> PoolScorer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 @dataclass(frozen=True, slots=True)

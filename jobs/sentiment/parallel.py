@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
@@ -22,8 +24,17 @@ CHUNK_SIZE = 1_000
 _worker_analyzer: list[Any] = []
 
 
-def _init_worker() -> None:
+def _init_worker(parent_pid: int) -> None:
     _worker_analyzer[:] = [new_analyzer()]
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    # A SIGKILLed parent cannot stop its workers, and they would wait on the queue forever
+    # (holding its pipes open, so whoever started it never sees it end).
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 def _score_chunk(texts: list[str]) -> list[tuple[str, float, float, float, float]]:
@@ -114,6 +125,7 @@ class ParallelScorer:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
+                initargs=(os.getpid(),),
             )
             futures = [self._pool.submit(_worker_ready) for _ in range(self.workers)]
             if not all(future.result() for future in futures):
