@@ -31,4 +31,4 @@ lock:
 	$(BIN)/python -m pip install -q uv && $(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) earshot.db earshot.db-wal earshot.db-shm demo-output
+	rm -rf $(VENV) earshot.db earshot.db-wal earshot.db-shm demo-output console-charts
