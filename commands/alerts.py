@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,10 +23,6 @@ SEVERITY_ICON = {
     "warning": ":warning:",
     "info": ":information_source:",
 }
-USAGE = (
-    "Usage: `/earshot alerts list`, `/earshot alerts mute TOPIC 1h|24h|3d`, "
-    "`/earshot alerts unmute TOPIC`, `/earshot alerts sensitivity TOPIC low|normal|high`."
-)
 
 
 def window_end(alert: Alert) -> datetime:
@@ -46,7 +41,7 @@ def alert_reply(ctx: Ctx, alert: Alert) -> Reply:
         f"*Window*\n{start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M} {ctx.timezone}",
         f"*Severity*\n{alert.severity}",
         f"*Now vs baseline*\n{_value(alert)}",
-        f"*Status*\n{_status(alert, zone)}",
+        f"*Status*\n{status_line(alert, zone)}",
     ]
     sources = reads.source_counts(ctx.engine, ctx.team_id, alert.topic_id, start, end)
     if sources:
@@ -76,7 +71,7 @@ def _value(alert: Alert) -> str:
     return f"{alert.value:g} posts / 5 min vs {expected} (peak {alert.peak_value:g})"
 
 
-def _status(alert: Alert, zone: ZoneInfo) -> str:
+def status_line(alert: Alert, zone: ZoneInfo) -> str:
     if alert.status == "acknowledged" and alert.acked_at:
         return f"acknowledged by <@{alert.acked_by}> at {alert.acked_at.astimezone(zone):%H:%M}"
     return "escalated, not acknowledged" if alert.escalated_at else "open, not acknowledged"
@@ -231,73 +226,3 @@ def more_posts(ctx: Ctx, alert_id: int) -> Reply:
     name = bk.escape_mrkdwn(alert.topic_name)
     text = f"*{name}*: newest posts in the alert window\n{lines or 'none'}"
     return Reply(text=text, blocks=[bk.section(bk.truncate_mrkdwn(text, 3000))], ephemeral=True)
-
-
-def run(args: str, ctx: Ctx) -> Reply:
-    words = args.split()
-    verb = words[0].lower() if words else "list"
-    if verb == "list":
-        return _listing(ctx)
-    if verb == "mute" and len(words) == 3:
-        return mute_topic(ctx, words[1], _span(words[2]))
-    if verb == "unmute" and len(words) == 2:
-        if Topics(ctx.engine).update(ctx.team_id, words[1], muted_until=None) is None:
-            raise UsageError(f"No topic named {words[1]!r}.")
-        audit.record(
-            ctx.engine,
-            ctx.team_id,
-            actor=ctx.user_id,
-            action="topic.unmute",
-            target=words[1],
-            now=ctx.now,
-        )
-        return Reply(
-            text=f"Alerts for *{bk.escape_mrkdwn(words[1])}* are on again.", ephemeral=True
-        )
-    if verb == "sensitivity" and len(words) == 3:
-        return _sensitivity(ctx, words[1], words[2].lower())
-    raise UsageError(USAGE)
-
-
-def _sensitivity(ctx: Ctx, name: str, level: str) -> Reply:
-    ctx.require_admin("change alert sensitivity")
-    if level not in ("low", "normal", "high"):
-        raise UsageError("Sensitivity is low (fewer alerts), normal, or high (more alerts).")
-    if Topics(ctx.engine).update(ctx.team_id, name, sensitivity=level) is None:
-        raise UsageError(f"No topic named {name!r}.")
-    audit.record(
-        ctx.engine,
-        ctx.team_id,
-        actor=ctx.user_id,
-        action="topic.sensitivity",
-        target=name,
-        now=ctx.now,
-        level=level,
-    )
-    return Reply(text=f"Alert sensitivity for *{bk.escape_mrkdwn(name)}* is now {level}.")
-
-
-def _listing(ctx: Ctx) -> Reply:
-    alerts = Alerts(ctx.engine).recent(ctx.team_id, limit=10)
-    zone = ZoneInfo(ctx.timezone)
-    lines = [
-        f"• {a.created_at.astimezone(zone):%d %b %H:%M} *{bk.escape_mrkdwn(a.topic_name)}* "
-        f"{a.metric} ({a.severity}, {_status(a, zone)}): {bk.escape_mrkdwn(a.reason)}"
-        for a in alerts
-    ]
-    muted = [
-        t for t in Topics(ctx.engine).all(ctx.team_id) if t.muted_until and t.muted_until > ctx.now
-    ]
-    lines += [
-        f"• :mute: {bk.escape_mrkdwn(t.name)} muted until {t.muted_until:%d %b %H:%M} UTC"
-        for t in muted
-    ]
-    return Reply(text="Recent alerts:\n" + ("\n".join(lines) or "none yet"), ephemeral=True)
-
-
-def _span(text: str) -> timedelta:
-    match = re.match(r"^(\d{1,3})([hd])$", text.lower())
-    if not match:
-        raise UsageError(f"Can't read {text!r}: mute for e.g. 1h, 24h or 3d.")
-    amount = int(match.group(1))
-    return timedelta(hours=amount) if match.group(2) == "h" else timedelta(days=amount)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commands import alerts, digest_settings, incident, routes, settings, sources, topics
+from commands import alert_settings, digest_settings, incident, routes, settings, sources, topics
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
 from commands.period import parse_period
@@ -62,7 +62,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "source": sources.run,
     "posts": posts,
     "digest": digest_settings.run,
-    "alerts": alerts.run,
+    "alerts": alert_settings.run,
     "incident": incident.run,
     "settings": settings.run,
     "route": routes.run,
