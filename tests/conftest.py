@@ -51,7 +51,8 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         db.dispose()
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
+    # Pre-ping: a test may restart the server, leaving pooled connections dead.
+    admin = create_engine(PG_URL, pool_pre_ping=True)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     # The schema rides in the URL, so code that builds its own engine from `db_url`
