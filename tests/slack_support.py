@@ -188,3 +188,41 @@ def serving(asgi: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def click(
+    app: Any,
+    fake: FakeSlack,
+    action_id: str,
+    value: str,
+    *,
+    team: str = "T111",
+    user: str | None = None,
+    channel: str = "C111",
+) -> dict[str, Any]:
+    """A signed block_actions request for one button; returns what was sent to response_url."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": team, "domain": team.lower()},
+        "user": {"id": user or f"U{team[1:]}", "team_id": team},
+        "api_app_id": "AFAKEAPP",
+        "token": "legacy-unused",
+        "trigger_id": "1.2.3",
+        "channel": {"id": channel, "name": "comms"},
+        "container": {"type": "message", "message_ts": "1700000001.000001", "channel_id": channel},
+        "message": {"ts": "1700000001.000001", "text": "message"},
+        "response_url": fake.response_url(),
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": f"block-{value}"[:255],
+                "value": value,
+                "type": "button",
+                "action_ts": "1700000002.000002",
+            }
+        ],
+    }
+    body = urlencode({"payload": json.dumps(payload)})
+    assert app.dispatch(bolt_request(body, "application/x-www-form-urlencoded")).status == 200
+    response: dict[str, Any] = fake.responses[-1]["body"]
+    return response

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from slack_bolt import App
@@ -18,7 +17,7 @@ from jobs.routing import RoutingRun, route_team
 from storage import audit
 from storage.routing import RoutedPosts
 from tests.routing_helpers import RESIDENT_POWER, add_routes, ingest, post
-from tests.slack_support import AdminAwareFakeSlack, bolt_request, make_runtime
+from tests.slack_support import AdminAwareFakeSlack, click, make_runtime
 
 
 @pytest.fixture
@@ -50,47 +49,22 @@ def _route_one(runtime: Runtime, team: str, now: datetime) -> int:
     return found[0].id
 
 
-def click(
+def click_route(
     app: App, fake: AdminAwareFakeSlack, action_id: str, value: str, team: str = "T111"
 ) -> dict[str, Any]:
-    user = f"U{team[1:]}"
-    payload = {
-        "type": "block_actions",
-        "team": {"id": team, "domain": team.lower()},
-        "user": {"id": user, "team_id": team},
-        "api_app_id": "AFAKEAPP",
-        "token": "legacy-unused",
-        "trigger_id": "1.2.3",
-        "channel": {"id": "CPOWER", "name": "power-desk"},
-        "container": {"type": "message", "message_ts": "1700000001.000001", "channel_id": "CPOWER"},
-        "message": {"ts": "1700000001.000001", "text": "help request"},
-        "response_url": fake.response_url(),
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": f"route-{value}",
-                "value": value,
-                "type": "button",
-                "action_ts": "1700000002.000002",
-            }
-        ],
-    }
-    body = urlencode({"payload": json.dumps(payload)})
-    assert app.dispatch(bolt_request(body, "application/x-www-form-urlencoded")).status == 200
-    response: dict[str, Any] = fake.responses[-1]["body"]
-    return response
+    return click(app, fake, action_id, value, team=team, channel="CPOWER")
 
 
 def test_claim_then_resolve_replace_the_message(
     app: App, fake: AdminAwareFakeSlack, runtime: Runtime, now: datetime
 ) -> None:
     routed_id = _route_one(runtime, "T111", now)
-    claimed = click(app, fake, "route_claim", str(routed_id))
+    claimed = click_route(app, fake, "route_claim", str(routed_id))
     assert claimed["replace_original"] is True
     shown = json.dumps(claimed["blocks"])
     assert "Claimed by <@U111> at 12:00" in shown and "route_claim" not in shown
     assert "route_resolve" in shown and "route_not_actionable" in shown
-    resolved = click(app, fake, "route_resolve", str(routed_id))
+    resolved = click_route(app, fake, "route_resolve", str(routed_id))
     assert "Resolved by <@U111>" in json.dumps(resolved["blocks"])
     assert "route_resolve" not in json.dumps(resolved["blocks"])
     row = RoutedPosts(runtime.engine).get("T111", routed_id)
@@ -103,7 +77,7 @@ def test_button_value_from_another_workspace_is_not_found(
     app: App, fake: AdminAwareFakeSlack, runtime: Runtime, now: datetime
 ) -> None:
     foreign = _route_one(runtime, "T222", now)
-    body = click(app, fake, "route_not_actionable", str(foreign), team="T111")
+    body = click_route(app, fake, "route_not_actionable", str(foreign), team="T111")
     assert body["response_type"] == "ephemeral"
     assert "no longer exists in this workspace" in body["text"]
     row = RoutedPosts(runtime.engine).get("T222", foreign)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from slack_bolt import App
@@ -17,7 +15,7 @@ from bot.slack.app import build_app
 from storage.alerts import Alerts
 from storage.models import Alert
 from storage.topics import Topics
-from tests.slack_support import AdminAwareFakeSlack, bolt_request, make_runtime, seed_flood
+from tests.slack_support import AdminAwareFakeSlack, click, make_runtime, seed_flood
 
 
 @pytest.fixture
@@ -65,36 +63,6 @@ def open_alert(runtime: Runtime, team_id: str, now: datetime) -> int:
     )
     assert alert is not None and alert.id is not None
     return alert.id
-
-
-def click(
-    app: App, fake: AdminAwareFakeSlack, action_id: str, value: str, team: str = "T111"
-) -> dict[str, Any]:
-    payload = {
-        "type": "block_actions",
-        "team": {"id": team, "domain": team.lower()},
-        "user": {"id": "U111", "team_id": team},
-        "api_app_id": "AFAKEAPP",
-        "token": "legacy-unused",
-        "trigger_id": "1.2.3",
-        "channel": {"id": "C111", "name": "comms"},
-        "container": {"type": "message", "message_ts": "1700000001.000001", "channel_id": "C111"},
-        "message": {"ts": "1700000001.000001", "text": "alert"},
-        "response_url": fake.response_url(),
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": f"alert-{value}",
-                "value": value,
-                "type": "button",
-                "action_ts": "1700000002.000002",
-            }
-        ],
-    }
-    body = urlencode({"payload": json.dumps(payload)})
-    assert app.dispatch(bolt_request(body, "application/x-www-form-urlencoded")).status == 200
-    response: dict[str, Any] = fake.responses[-1]["body"]
-    return response
 
 
 def test_acknowledge_replaces_the_alert_message(
