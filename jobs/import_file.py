@@ -1,13 +1,14 @@
 """Import a file of posts: streamed in batches, each batch stored atomically and idempotently.
 
-Batches overlap: while this thread matches and stores batch N, a helper thread has
-batch N+1 scored (in worker processes when the batch is large), so VADER and the
-database work at the same time. At most two batches are in memory besides the one
-being read, whatever the size of the file.
+Batches overlap: while this thread parses rows and stores batch N, a helper thread has
+batch N+1 scored and matched (in worker processes when there are several cores), so
+VADER, the matcher and the database work at the same time. At most two batches are in
+memory besides the one being read, whatever the size of the file.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from jobs.imports import ImportedPost, ImportProblem, iter_import
 from jobs.ingest import BatchScorer, Ingestor, SourceRef
+from jobs.match_workers import start_matching
 from jobs.sentiment import ParallelScorer
 from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
@@ -26,8 +28,18 @@ from storage.sources import Sources
 
 BATCH = 2000
 KEEP_PROBLEMS = 20  # the first few are shown; the count is always exact
+# Below this many posts a batch is scored and matched in this process: the round trip
+# to the workers costs more than it saves.
+MIN_WORKER_BATCH = 500
 
-Scored = tuple[list[RawPost], list[Scores | None]]
+
+@dataclass
+class Analyzed:
+    """A batch's new posts with their scores and, if the workers matched them, topic ids."""
+
+    posts: list[RawPost]
+    scores: list[Scores | None]
+    topic_ids: list[list[int]] | None
 
 
 @dataclass
@@ -48,7 +60,7 @@ def import_scorer(ingestor: Ingestor, workers: int | None = None) -> Iterator[Ba
     if workers <= 1:
         yield ingestor.scorer
         return
-    with ParallelScorer(workers, min_batch=500) as scorer:
+    with ParallelScorer(workers, min_batch=MIN_WORKER_BATCH) as scorer:
         yield scorer
 
 
@@ -88,17 +100,29 @@ def _import(
     pending: dict[str, list[RawPost]] = {}
     refs: dict[str, SourceRef] = {}
     sources = Sources(ingestor.engine)
-    in_flight: deque[tuple[SourceRef, int, Future[Scored]]] = deque()
+    in_flight: deque[tuple[SourceRef, int, Future[Analyzed]]] = deque()
 
-    def score(ref: SourceRef, posts: list[RawPost]) -> Scored:
+    def analyze(ref: SourceRef, posts: list[RawPost]) -> Analyzed:
         fresh = ingestor.fresh_posts(ref, posts)
-        return fresh, ingestor.score(fresh, scorer)
+        if not isinstance(scorer, ParallelScorer) or len(fresh) < MIN_WORKER_BATCH:
+            return Analyzed(fresh, ingestor.score(fresh, scorer), None)
+        # Matching goes to the workers first, so it runs while they score.
+        topic_ids = start_matching(
+            scorer.start(), ingestor.topics(team_id), ref.kind, ref.name, fresh, scorer.workers
+        )
+        return Analyzed(fresh, ingestor.score(fresh, scorer), topic_ids())
 
     def store_oldest() -> None:
         ref, count, future = in_flight.popleft()
-        fresh, scores = future.result()
+        done = future.result()
         stored = ingestor.store_scored(
-            team_id, ref, fresh, scores, now=now, skipped=count - len(fresh)
+            team_id,
+            ref,
+            done.posts,
+            done.scores,
+            now=now,
+            skipped=count - len(done.posts),
+            topic_ids=done.topic_ids,
         )
         summary.new_posts += stored.new_posts
         summary.duplicates += stored.duplicates
@@ -114,8 +138,8 @@ def _import(
             row = sources.ensure(team_id, label, "import", now=now)
             assert row.id is not None
             refs[label] = SourceRef(row.id, row.kind, row.name)
-        in_flight.append((refs[label], len(posts), scoring.submit(score, refs[label], posts)))
-        # Store the previous batch while this one is being scored.
+        in_flight.append((refs[label], len(posts), scoring.submit(analyze, refs[label], posts)))
+        # Store the previous batch while this one is being scored and matched.
         while len(in_flight) > 1:
             store_oldest()
 
@@ -142,6 +166,11 @@ def _import(
 
 
 def _label(item: ImportedPost) -> str:
+    return _source_name(item.source)
+
+
+@functools.lru_cache(maxsize=1024)  # a file names a few sources, on every row
+def _source_name(label: str) -> str:
     # Source names allow letters, digits, "_", "-" and "."; labels from files may not.
-    cleaned = "".join(ch if ch.isalnum() or ch in "_-." else "-" for ch in item.source.strip())
+    cleaned = "".join(ch if ch.isalnum() or ch in "_-." else "-" for ch in label.strip())
     return (cleaned or "import")[:80]

@@ -56,8 +56,12 @@ class Ingestor:
         self._matchers: dict[str, tuple[tuple[tuple[int, str], ...], Matcher]] = {}
         self._lock = threading.Lock()
 
+    def topics(self, team_id: str) -> tuple[tuple[int, str], ...]:
+        """The team's `(id, query)` pairs as they are now (one cheap query)."""
+        return topic_queries(self.engine, team_id)
+
     def matcher_for(self, team_id: str) -> Matcher:
-        key = topic_queries(self.engine, team_id)
+        key = self.topics(team_id)
         with self._lock:
             cached = self._matchers.get(team_id)
             if cached is None or cached[0] != key:
@@ -117,12 +121,19 @@ class Ingestor:
         advance_cursor: bool = False,
         pseudonymize: bool = False,
         skipped: int = 0,
+        topic_ids: Sequence[list[int]] | None = None,
     ) -> StoredBatch:
-        """Match scored posts against the team's topics and store them in one transaction."""
-        matcher = self.matcher_for(team_id)
+        """Match scored posts against the team's topics and store them in one transaction.
+
+        `topic_ids` are the posts' matches when they were worked out elsewhere (by
+        `jobs.match_workers`); otherwise the posts are matched here.
+        """
+        if topic_ids is None:
+            matcher = self.matcher_for(team_id)
+            topic_ids = [matcher.match(self._document(post, source)) for post in posts]
         prepared = [
-            self._prepare(post, score, matcher, source, pseudonymize)
-            for post, score in zip(posts, scores, strict=True)
+            self._prepare(post, score, ids, pseudonymize)
+            for post, score, ids in zip(posts, scores, topic_ids, strict=True)
         ]
         batch = store_batch(
             self.engine,
@@ -135,15 +146,9 @@ class Ingestor:
         )
         return StoredBatch(batch.new_posts, batch.duplicates + skipped, batch.matches)
 
-    def _prepare(
-        self,
-        post: RawPost,
-        score: Scores | None,
-        matcher: Matcher,
-        source: SourceRef,
-        pseudonymize: bool,
-    ) -> PreparedPost:
-        document = Document(
+    @staticmethod
+    def _document(post: RawPost, source: SourceRef) -> Document:
+        return Document(
             text=post.text,
             lang=post.lang,
             source=source.kind,
@@ -151,6 +156,10 @@ class Ingestor:
             author=post.author,
             links=post.links,
         )
+
+    def _prepare(
+        self, post: RawPost, score: Scores | None, topic_ids: list[int], pseudonymize: bool
+    ) -> PreparedPost:
         author = post.author
         if author and pseudonymize:
             author = pseudonym(author, self._salt)
@@ -171,5 +180,5 @@ class Ingestor:
             pos=score.pos if score else None,
             neu=score.neu if score else None,
             neg=score.neg if score else None,
-            topic_ids=matcher.match(document),
+            topic_ids=topic_ids,
         )

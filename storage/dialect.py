@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import JSON, Connection, Table
@@ -104,7 +105,7 @@ def insert_rows(
     for start in range(0, len(values), size):
         chunk = values[start : start + size]
         sql = f"{head}{', '.join([one_row] * len(chunk))}{tail} RETURNING {back}"
-        flat = tuple(value for row in chunk for value in row)
+        flat = tuple(chain.from_iterable(chunk))
         for got in conn.exec_driver_sql(sql, flat):
             index = first_row_with[tuple(got[: len(keys)])]
             inserted.append((index, got[len(keys)] if returning else None))
@@ -114,30 +115,26 @@ def insert_rows(
 def _bound(
     dialect: Any, into: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> list[tuple[Any, ...]]:
-    """Rows as the driver takes them, converted by each column's type (dates, JSON, booleans)."""
+    """Rows as the driver takes them, converted by each column's type (dates, JSON, booleans).
+
+    Works column by column (transposing is done in C), converting each distinct value
+    once: a batch holds few distinct times, and JSON lists, which cannot be dict keys,
+    are converted one by one.
+    """
     converters = []
     for at, column in enumerate(columns):
         kind = into.c[column].type
         processor = kind.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
-            # A batch holds few distinct times: convert each once (JSON lists cannot be keys).
-            memo: dict[Any, Any] | None = None if isinstance(kind, JSON) else {}
-            converters.append((at, processor, memo))
-    if not converters:
+            converters.append((at, processor, isinstance(kind, JSON)))
+    if not converters or not rows:
         return list(rows)
-    bound = []
-    for row in rows:
-        values = list(row)
-        for at, processor, memo in converters:
-            value = values[at]
-            if value is None:
-                continue
-            if memo is None:
-                values[at] = processor(value)
-            else:
-                converted = memo.get(value)
-                if converted is None:
-                    converted = memo[value] = processor(value)
-                values[at] = converted
-        bound.append(tuple(values))
-    return bound
+    by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for at, processor, unhashable in converters:
+        values = by_column[at]
+        if unhashable:
+            by_column[at] = [None if v is None else processor(v) for v in values]
+        else:
+            converted = {v: processor(v) for v in set(values) if v is not None}
+            by_column[at] = [None if v is None else converted[v] for v in values]
+    return list(zip(*by_column, strict=True))

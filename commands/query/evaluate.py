@@ -63,14 +63,12 @@ def needed_keys(node: Node) -> frozenset[str]:
 
 
 def _term_predicate(term: Term) -> Predicate:
-    text, token = term.text, term.token
-    if term.kind is Kind.WORD:
-        if term.prefix:
-            return lambda post: any(found.startswith(text) for found in post.terms)
-        return lambda post: text in post.terms
+    # `post.words` holds bare terms (no marker) and hashtags and mentions (with theirs), so
+    # a bare term or prefix only meets terms there, and a marked one only tags.
+    key = term.text if term.kind is Kind.WORD else term.token
     if term.prefix:
-        return lambda post: any(found.startswith(token) for found in post.positions)
-    return lambda post: token in post.positions
+        return lambda post: any(found.startswith(key) for found in post.words)
+    return lambda post: key in post.words
 
 
 def _field_predicate(field: Field) -> Predicate:

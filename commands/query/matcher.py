@@ -61,7 +61,9 @@ class Matcher:
         """Sorted ids of the topics whose query matches the post."""
         post = doc if isinstance(doc, AnalyzedPost) else analyze(doc)
         # map/filter run in C over the post's few keys, whatever the topic count.
-        found = list(filter(None, map(self._index.get, post.keys)))
+        probe = self._index.get
+        found = list(filter(None, map(probe, post.words)))
+        found.extend(filter(None, map(probe, post.field_keys)))
         if self._prefixes:
             found.extend(map(self._index.__getitem__, self._prefix_keys(post)))
         if not found and not self._always:
@@ -81,13 +83,12 @@ class Matcher:
     def _prefix_keys(self, post: AnalyzedPost) -> list[str]:
         found: list[str] = []
         expansions = self._expansions
-        for tokens in (post.terms, post.tags):
-            for token in tokens:
-                keys = expansions.get(token)
-                if keys is None:
-                    keys = self._expand(token)
-                if keys:
-                    found.extend(keys)
+        for token in post.words:
+            keys = expansions.get(token)
+            if keys is None:
+                keys = self._expand(token)
+            if keys:
+                found.extend(keys)
         return found
 
     def _expand(self, token: str) -> tuple[str, ...]:

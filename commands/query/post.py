@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from commands.query.text import (
     domain_of,
-    link_domains,
     normalize_handle,
     normalize_lang,
     normalize_name,
-    scan,
+    scan_with_links,
 )
 
 
@@ -25,77 +26,140 @@ class Document:
     links: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+_EMPTY: frozenset[str] = frozenset()
+
+
 class AnalyzedPost:
     """A post's tokens by position plus the values the query fields look at, all lowercased.
 
     `tokens[i]` is "flood", "#flood" or "@name"; `positions` maps each of those strings to
     where it occurs; `terms` maps the bare text of words and hashtags alike ("flood" for
-    both "flood" and "#flood"), which is what a bare query term looks up. `keys` are the
-    inverted-index keys the Matcher probes (see commands.query.triggers); `tags` are the
-    hashtags and mentions with their marker, which the Matcher probes for prefixes.
+    both "flood" and "#flood"), which is what a bare query term looks up. `words` holds
+    those bare terms and the hashtags and mentions with their marker; `tags` the
+    hashtags and mentions alone; `field_keys` the field values as "lang:en",
+    "site:cbc.ca", "source:mastodon", "author:name". `keys`, the inverted-index keys
+    (see commands.query.triggers), are `words` and `field_keys` together.
+
+    Matching probes `words` and `field_keys` directly, and most posts match nothing, so
+    `keys`, `positions` and `terms` are built the first time they are read.
     """
 
-    tokens: tuple[str, ...]
-    positions: Mapping[str, Sequence[int]]
-    terms: Mapping[str, Sequence[int]]
-    domains: frozenset[str]
-    lang: str | None
-    sources: frozenset[str]
-    author: str | None
-    keys: frozenset[str]
-    tags: frozenset[str]
+    __slots__ = (
+        "_keys",
+        "_positions",
+        "_terms",
+        "author",
+        "domains",
+        "field_keys",
+        "lang",
+        "sources",
+        "tags",
+        "tokens",
+        "words",
+    )
+
+    def __init__(
+        self,
+        tokens: tuple[str, ...],
+        domains: frozenset[str],
+        lang: str | None,
+        sources: frozenset[str],
+        author: str | None,
+    ) -> None:
+        self.tokens = tokens
+        self.domains = domains
+        self.lang = lang
+        self.sources = sources
+        self.author = author
+        words = set(tokens)
+        tags = _EMPTY
+        # '#' and '@' only ever start a token: one C-level test spares most posts a loop.
+        joined = "".join(words)
+        if "#" in joined or "@" in joined:
+            tags = frozenset(token for token in words if token[0] in "#@")
+            words.update([tag[1:] for tag in tags if tag[0] == "#"])
+        self.tags = tags
+        self.words: AbstractSet[str] = words
+        self.field_keys = _field_keys(domains, lang, sources, author)
+        self._keys: AbstractSet[str] | None = None
+        self._positions: dict[str, list[int]] | None = None
+        self._terms: dict[str, list[int]] | None = None
+
+    @property
+    def keys(self) -> AbstractSet[str]:
+        if self._keys is None:
+            self._keys = {*self.words, *self.field_keys}
+        return self._keys
+
+    @property
+    def positions(self) -> Mapping[str, Sequence[int]]:
+        if self._positions is None:
+            positions: dict[str, list[int]] = {}
+            for index, token in enumerate(self.tokens):
+                found = positions.get(token)
+                if found is None:
+                    positions[token] = [index]
+                else:
+                    found.append(index)
+            self._positions = positions
+        return self._positions
+
+    @property
+    def terms(self) -> Mapping[str, Sequence[int]]:
+        if self._terms is None:
+            positions = self.positions
+            terms = {token: list(at) for token, at in positions.items() if token[0] not in "#@"}
+            for tag in self.tags:
+                if tag[0] == "#":
+                    word = terms.get(tag[1:])
+                    at = list(positions[tag])
+                    terms[tag[1:]] = at if word is None else sorted(word + at)
+            self._terms = terms
+        return self._terms
 
 
 def analyze(doc: Document) -> AnalyzedPost:
-    tokens = tuple(scan(doc.text))
-    positions: dict[str, list[int]] = {}
-    for index, token in enumerate(tokens):
-        found = positions.get(token)
-        if found is None:
-            positions[token] = [index]
-        else:
-            found.append(index)
-    tags = frozenset(token for token in positions if token[0] in "#@")
-    terms = {token: found for token, found in positions.items() if token[0] not in "#@"}
-    for tag in tags:
-        if tag[0] == "#":
-            word = terms.get(tag[1:])
-            # A new list: the word's own list is shared with `positions`.
-            terms[tag[1:]] = positions[tag] if word is None else sorted(word + positions[tag])
-    domains = {d for link in doc.links if (d := domain_of(link))}
-    domains.update(link_domains(doc.text))
-    lang = normalize_lang(doc.lang) if doc.lang else None
-    sources = frozenset(normalize_name(s) for s in (doc.source, doc.source_name) if s)
-    author = normalize_handle(doc.author) if doc.author else None
-    keys = set(terms)
-    keys.update(tags)
-    keys.update(_field_keys(domains, lang, sources, author))
+    tokens, text_links = scan_with_links(doc.text)
+    links = doc.links + tuple(text_links) if text_links else doc.links
     return AnalyzedPost(
-        tokens=tokens,
-        positions=positions,
-        terms=terms,
-        domains=frozenset(domains),
-        lang=lang,
-        sources=sources,
-        author=author,
-        keys=frozenset(keys),
-        tags=tags,
+        tokens=tuple(tokens),
+        domains=frozenset({d for link in links if (d := domain_of(link))}) if links else _EMPTY,
+        lang=normalize_lang(doc.lang) if doc.lang else None,
+        sources=_sources(doc.source, doc.source_name),
+        author=normalize_handle(doc.author) if doc.author else None,
     )
 
 
 def _field_keys(
-    domains: set[str], lang: str | None, sources: frozenset[str], author: str | None
-) -> Iterator[str]:
-    if lang:
-        parts = lang.split("-")
-        for count in range(1, len(parts) + 1):
-            yield "lang:" + "-".join(parts[:count])
+    domains: frozenset[str], lang: str | None, sources: frozenset[str], author: str | None
+) -> list[str]:
+    keys = list(_lang_keys(lang)) if lang else []
     for domain in domains:
-        labels = domain.split(".")
-        for start in range(len(labels)):
-            yield "site:" + ".".join(labels[start:])
-    for source in sources:
-        yield "source:" + source
+        keys.extend(_site_keys(domain))
+    keys.extend(_source_keys(sources))
     if author:
-        yield "author:" + author
+        keys.append("author:" + author)
+    return keys
+
+
+# A batch repeats a few languages, sources and domains: their keys are worked out once.
+@functools.lru_cache(maxsize=1024)
+def _sources(*names: str | None) -> frozenset[str]:
+    return frozenset(normalize_name(name) for name in names if name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _lang_keys(lang: str) -> tuple[str, ...]:
+    parts = lang.split("-")
+    return tuple("lang:" + "-".join(parts[:count]) for count in range(1, len(parts) + 1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _site_keys(domain: str) -> tuple[str, ...]:
+    labels = domain.split(".")
+    return tuple("site:" + ".".join(labels[start:]) for start in range(len(labels)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _source_keys(sources: frozenset[str]) -> tuple[str, ...]:
+    return tuple("source:" + source for source in sources)

@@ -55,6 +55,8 @@ def parse_created_at(value: object) -> datetime:
 
 def parse_count(name: str, value: object) -> int:
     """A non-negative whole number from JSON (int) or CSV (digits); blank means 0."""
+    if type(value) is int and value >= 0:  # JSON's usual case first; bool is not int here
+        return value
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
@@ -74,22 +76,22 @@ def parse_optional_count(name: str, value: object) -> int | None:
 
 def required_text(name: str, value: object) -> str:
     """A non-blank string (an integer is accepted for `id`)."""
+    if isinstance(value, str) and (stripped := value.strip()):
+        return value if name == "text" else stripped
     if name == "id" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise FieldError(
-            f"missing required field {name!r}; every row needs {', '.join(REQUIRED_FIELDS)}"
-        )
-    return value if name == "text" else value.strip()
+    raise FieldError(
+        f"missing required field {name!r}; every row needs {', '.join(REQUIRED_FIELDS)}"
+    )
 
 
 def optional_text(name: str, value: object) -> str | None:
     """A string or nothing; blank means nothing."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if isinstance(value, str):
+        return value.strip() or None
+    if value is None:
         return None
-    if not isinstance(value, str):
-        raise FieldError(f"{name} must be text (a JSON string), not {type(value).__name__}")
-    return value.strip()
+    raise FieldError(f"{name} must be text (a JSON string), not {type(value).__name__}")
 
 
 class _Collector:

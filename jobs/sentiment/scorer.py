@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from jobs.sentiment.cache import ScoreCache
@@ -21,6 +22,11 @@ def is_scorable_language(lang: str | None) -> bool:
         return True
     if not isinstance(lang, str):
         return False
+    return _is_english_code(lang)
+
+
+@functools.lru_cache(maxsize=256)  # asked for every post, of a few distinct codes
+def _is_english_code(lang: str) -> bool:
     code = lang.strip().lower().replace("_", "-")
     return code in ("", "und", "en") or code.startswith("en-")
 
