@@ -11,7 +11,7 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
-from commands.query import Document, Matcher, compile_matcher
+from commands.query import REMEMBERED_TEXTS, Document, Matcher, compile_matcher
 from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
 from storage.ingest_store import (
@@ -46,13 +46,22 @@ class Ingestor:
     """Turns raw posts into stored, scored, matched posts for one database.
 
     The compiled matcher is cached per team and rebuilt only when the team's topics
-    change, so matching cost stays flat however often batches arrive.
+    change, so matching cost stays flat however often batches arrive. Each one keeps
+    the index hits of the last `remembered_texts` texts (see `Matcher`).
     """
 
-    def __init__(self, engine: Engine, scorer: BatchScorer, *, pseudonym_salt: str = "") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        scorer: BatchScorer,
+        *,
+        pseudonym_salt: str = "",
+        remembered_texts: int = REMEMBERED_TEXTS,
+    ) -> None:
         self.engine = engine
         self.scorer = scorer
         self._salt = pseudonym_salt
+        self.remembered_texts = remembered_texts
         self._matchers: dict[str, tuple[tuple[tuple[int, str], ...], Matcher]] = {}
         self._lock = threading.Lock()
 
@@ -65,7 +74,8 @@ class Ingestor:
         with self._lock:
             cached = self._matchers.get(team_id)
             if cached is None or cached[0] != key:
-                cached = (key, compile_matcher(key))
+                matcher = compile_matcher(key, remembered_texts=self.remembered_texts)
+                cached = (key, matcher)
                 self._matchers[team_id] = cached
             return cached[1]
 

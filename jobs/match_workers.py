@@ -27,6 +27,8 @@ _compiled: list[tuple[TopicQueries, Matcher]] = []
 
 def _matcher(topics: TopicQueries) -> Matcher:
     if not _compiled or _compiled[0][0] != topics:
+        # It remembers the texts of the chunks this worker is sent: a repeat goes to any
+        # worker, so each sees some of them.
         _compiled[:] = [(topics, compile_matcher(topics))]
     return _compiled[0][1]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from commands.query import REMEMBERED_TEXTS
 from jobs.import_file import import_file, import_scorer
 from jobs.ingest import Ingestor
 from jobs.sentiment import Scorer
@@ -19,7 +20,7 @@ from storage.models import Post, Topic, TopicHour, TopicMatch
 from storage.topics import Topics
 
 ROWS = 1_200
-BATCH = 600  # two worker-sized batches per source
+BATCH = 600  # one worker-sized batch per source ("archive" and "wire")
 # Every shape the matcher handles differently: exact keys, evaluated phrases and NEAR,
 # wildcards, NOT, and each field, whose values come from the post and its source.
 QUERIES = {
@@ -76,10 +77,12 @@ def _stored(engine: Engine) -> tuple[set[tuple[str, str]], list[tuple[object, ..
         return {(row[0], row[1]) for row in matched}, [tuple(row) for row in rollups]
 
 
-def _with_topics(engine: Engine, now: datetime) -> Ingestor:
+def _with_topics(
+    engine: Engine, now: datetime, *, remembered_texts: int = REMEMBERED_TEXTS
+) -> Ingestor:
     for name, query in QUERIES.items():
         Topics(engine).add("local", name, query, now=now)
-    return Ingestor(engine, Scorer())
+    return Ingestor(engine, Scorer(), remembered_texts=remembered_texts)
 
 
 def test_workers_match_exactly_as_the_main_process(
@@ -89,12 +92,15 @@ def test_workers_match_exactly_as_the_main_process(
     reference = make_engine(f"sqlite:///{tmp_path / 'reference.db'}")
     upgrade(reference)
     try:
-        single = _with_topics(reference, now)
+        # The reference tokenizes and matches every post, remembering nothing.
+        single = _with_topics(reference, now, remembered_texts=0)
         import_file(single, "local", path, now=now, batch_size=BATCH, scorer=Scorer())
         expected = _stored(reference)
     finally:
         reference.dispose()
 
+    # Workers remember the texts they have matched: the second batch repeats some of the
+    # first's (every 679 rows) under other authors and sources.
     parallel = _with_topics(engine, now)
     # The main process must not match at all: every batch is worker-sized.
     monkeypatch.setattr(Ingestor, "matcher_for", _no_matching_here)

@@ -16,7 +16,7 @@ from storage.topics import Topics
 
 ROWS = 1_500
 BATCH = 150
-CACHE = 300  # a bounded score cache; the default one is bounded too, only larger
+CACHE = 300  # bounded score and matcher caches; the default ones are bounded too, only larger
 
 
 def _write(path: Path, rows: int, start: datetime, prefix: str) -> Path:
@@ -54,7 +54,7 @@ def test_import_peak_memory_does_not_grow_with_rows(
     engine: Engine, tmp_path: Path, now: datetime
 ) -> None:
     Topics(engine).add("local", "flood", "flood OR bridge*", now=now)
-    ingestor = Ingestor(engine, Scorer())
+    ingestor = Ingestor(engine, Scorer(), remembered_texts=CACHE)
     # Warm-up: compiled statements, regexes and the matcher exist before measuring.
     import_file(ingestor, "local", _write(tmp_path / "w.jsonl", 2 * BATCH, now, "w"), now=now)
 

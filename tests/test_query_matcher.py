@@ -89,6 +89,58 @@ def test_post_is_analyzed_once_per_match_whatever_the_topic_count(
     assert len(calls) == 1
 
 
+def test_repeated_text_is_matched_without_tokenizing_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[Document] = []
+
+    def counting_analyze(doc: Document) -> AnalyzedPost:
+        calls.append(doc)
+        return analyze(doc)
+
+    monkeypatch.setattr(matcher_module, "analyze", counting_analyze)
+    topics = ["flood", "author:bob", "site:cbc.ca", "lang:fr", "#yyc*", "boil OR water"]
+    matcher = compile_matcher(enumerate(topics))
+    text = "RT Flood on #YYCflood https://www.cbc.ca/news/x"
+    assert matcher.match(Document(text, author="alice")) == [0, 2, 4]
+    # Same text, other fields: the remembered hits and the text's own link still count.
+    assert matcher.match(Document(text, author="Bob", lang="fr")) == [0, 1, 2, 3, 4]
+    assert matcher.match(Document(text, source="rss")) == [0, 2, 4]
+    assert len(calls) == 1
+
+
+def test_repeated_text_that_needs_evaluating_is_analyzed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[Document] = []
+
+    def counting_analyze(doc: Document) -> AnalyzedPost:
+        calls.append(doc)
+        return analyze(doc)
+
+    monkeypatch.setattr(matcher_module, "analyze", counting_analyze)
+    matcher = compile_matcher(enumerate(['"boil water" -author:bob', "water"]))
+    assert matcher.match(Document("boil water advisory", author="alice")) == [0, 1]
+    assert matcher.match(Document("boil water advisory", author="bob")) == [1]
+    assert len(calls) == 2
+
+
+def test_remembered_texts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Document] = []
+
+    def counting_analyze(doc: Document) -> AnalyzedPost:
+        calls.append(doc)
+        return analyze(doc)
+
+    monkeypatch.setattr(matcher_module, "analyze", counting_analyze)
+    matcher = compile_matcher([(1, "flood")], remembered_texts=1)
+    for text in ["flood one", "flood two", "flood one", "flood one"]:
+        assert matcher.match(Document(text)) == [1]
+    # "flood one" was forgotten when "flood two" came in, then remembered again.
+    assert [doc.text for doc in calls] == ["flood one", "flood two", "flood one"]
+    assert compile_matcher([(1, "flood")], remembered_texts=0).match(Document("flood")) == [1]
+
+
 VOCABULARY = ["flood", "floods", "flooding", "water", "boil", "calgary", "cal", "bow", "river"]
 TAGS = ["#flood", "#yycflood", "#water", "@city", "@cityofcalgary", "@bow"]
 WILDCARDS = ["flood*", "floo*", "cal*", "#yyc*", "#flo*", "@cit*", "riv*"]
@@ -163,6 +215,28 @@ def test_compiled_matcher_agrees_with_each_query_alone(
     ]
     matcher = compile_matcher(topics)
     for doc in docs:
+        expected = [topic_id for topic_id, query in topics if query.matches(doc)]
+        assert matcher.match(doc) == expected
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(queries, min_size=1, max_size=12),
+    texts,
+    st.lists(documents, min_size=2, max_size=6),
+)
+def test_a_text_seen_before_matches_as_if_it_were_new(
+    texts_of_queries: list[str], text: str, fields: list[Document]
+) -> None:
+    """Reposts: one text under other authors, languages, sources and links."""
+    topics = [
+        (topic_id, query)
+        for topic_id, one in enumerate(texts_of_queries)
+        if (query := parsed_or_none(one)) is not None
+    ]
+    matcher = compile_matcher(topics)
+    for other in fields:
+        doc = Document(text, other.lang, other.source, other.source_name, other.author, other.links)
         expected = [topic_id for topic_id, query in topics if query.matches(doc)]
         assert matcher.match(doc) == expected
 

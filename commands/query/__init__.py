@@ -23,12 +23,13 @@ Choices the spec left open:
 """
 
 from commands.query.errors import QueryError
-from commands.query.matcher import Matcher, compile_matcher
+from commands.query.matcher import REMEMBERED_TEXTS, Matcher, compile_matcher
 from commands.query.parsed import Query, parse, query_terms
 from commands.query.post import AnalyzedPost, Document, analyze
 from commands.query.text import words
 
 __all__ = [
+    "REMEMBERED_TEXTS",
     "AnalyzedPost",
     "Document",
     "Matcher",

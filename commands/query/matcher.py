@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import threading
+from collections.abc import Iterable, Sequence
+from itertools import chain
 
 from commands.query.evaluate import Predicate
 from commands.query.parsed import Query, parse
-from commands.query.post import AnalyzedPost, Document, analyze
+from commands.query.post import AnalyzedPost, Document, analyze, field_keys_of
 from commands.query.triggers import PREFIX_MARK, trigger
 
 # Wildcards need 3 characters, so 3 (plus a '#'/'@' marker) always fits inside one.
 _HEAD = 3
 _MAX_EXPANSIONS = 200_000
+# Texts whose index hits are remembered, the same window as the sentiment score cache.
+REMEMBERED_TEXTS = 100_000
+
+# An index entry: (topics that match whenever the key is present, topics to evaluate then).
+Hit = tuple[tuple[int, ...], tuple[int, ...]]
+# What is remembered of a text: its hits from words and wildcards, and the links in it.
+Remembered = tuple[tuple[Hit, ...], tuple[str, ...]]
+_NOTHING: Remembered = ((), ())  # shared by the many texts with neither
+
+
+def _digest(text: str) -> bytes:
+    # 16 bytes stand for the text: far smaller, and a collision is out of reach.
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class Matcher:
@@ -22,10 +38,24 @@ class Matcher:
     the number of topics. Exactly-triggered topics match on the probe alone; the rest are
     evaluated, as are the few queries with no trigger at all (such as `NOT (NOT a)`).
     Wildcard keys are found through their first 3 characters, then checked in full.
+
+    Retweets and syndicated copies repeat a text with another author: the index hits of
+    the last `remembered_texts` distinct texts (at least the last half of them) are
+    kept, so a repeat whose hits need no evaluation is matched from them and its fields
+    alone, without tokenizing it again. 0 turns this off.
     """
 
-    def __init__(self, queries: dict[int, Query]) -> None:
+    def __init__(
+        self, queries: dict[int, Query], *, remembered_texts: int = REMEMBERED_TEXTS
+    ) -> None:
         self.queries = dict(queries)
+        self.remembered_texts = remembered_texts
+        # Keyed by a 16-byte digest of the text, not the text itself, to keep them small
+        # (about 100 bytes a text). Two generations: when the recent one holds half the
+        # window, it becomes the older one and the previous older one is dropped.
+        self._recent: dict[bytes, Remembered] = {}
+        self._older: dict[bytes, Remembered] = {}
+        self._texts_lock = threading.Lock()
         self._tests: dict[int, Predicate] = {}
         self._prefixes: dict[str, set[str]] = {}
         self._expansions: dict[str, tuple[str, ...]] = {}
@@ -33,10 +63,11 @@ class Matcher:
         filed: dict[str, tuple[list[int], list[int]]] = {}
         for topic_id, query in self.queries.items():
             self._file(topic_id, query, filed)
-        # key -> (topics that match whenever the key is present, topics to evaluate then).
-        # Tuples (the empty one is shared) keep it compact: with 10,000 topics, memory
-        # traffic is most of the cost of a lookup.
-        self._index = {key: (tuple(exact), tuple(check)) for key, (exact, check) in filed.items()}
+        # key -> Hit. Tuples (the empty one is shared) keep it compact: with 10,000 topics,
+        # memory traffic is most of the cost of a lookup.
+        self._index: dict[str, Hit] = {
+            key: (tuple(exact), tuple(check)) for key, (exact, check) in filed.items()
+        }
 
     def _file(
         self, topic_id: int, query: Query, filed: dict[str, tuple[list[int], list[int]]]
@@ -59,13 +90,44 @@ class Matcher:
 
     def match(self, doc: Document | AnalyzedPost) -> list[int]:
         """Sorted ids of the topics whose query matches the post."""
-        post = doc if isinstance(doc, AnalyzedPost) else analyze(doc)
-        # map/filter run in C over the post's few keys, whatever the topic count.
-        probe = self._index.get
-        found = list(filter(None, map(probe, post.words)))
-        found.extend(filter(None, map(probe, post.field_keys)))
+        if isinstance(doc, AnalyzedPost):
+            return self._resolve(doc, self._text_hits(doc))
+        if not self.remembered_texts:
+            post = analyze(doc)
+            return self._resolve(post, self._text_hits(post))
+        key = _digest(doc.text)
+        known = self._recent.get(key) or self._older.get(key)
+        if known is not None:
+            text_hits, text_links = known
+            hits = [*text_hits, *filter(None, map(self._index.get, field_keys_of(doc, text_links)))]
+            if not self._always and not any(check for _, check in hits):
+                return sorted(set(chain.from_iterable(exact for exact, _ in hits)))
+        post = analyze(doc)
+        text_hits = self._text_hits(post)
+        if known is None:
+            self._remember(
+                key, (text_hits, post.text_links) if text_hits or post.text_links else _NOTHING
+            )
+        return self._resolve(post, text_hits)
+
+    def _text_hits(self, post: AnalyzedPost) -> tuple[Hit, ...]:
+        """Index entries for the post's words and the wildcards they satisfy."""
+        # map/filter run in C over the post's few words, whatever the topic count.
+        hits = tuple(filter(None, map(self._index.get, post.words)))
         if self._prefixes:
-            found.extend(map(self._index.__getitem__, self._prefix_keys(post)))
+            prefixed = self._prefix_keys(post)
+            if prefixed:
+                hits += tuple(map(self._index.__getitem__, prefixed))
+        return hits
+
+    def _remember(self, key: bytes, remembered: Remembered) -> None:
+        with self._texts_lock:
+            self._recent[key] = remembered
+            if len(self._recent) * 2 >= self.remembered_texts:
+                self._older, self._recent = self._recent, {}
+
+    def _resolve(self, post: AnalyzedPost, text_hits: Sequence[Hit]) -> list[int]:
+        found = [*text_hits, *filter(None, map(self._index.get, post.field_keys))]
         if not found and not self._always:
             return []
         matched: set[int] = set()
@@ -105,11 +167,13 @@ class Matcher:
         return keys
 
 
-def compile_matcher(topics: Iterable[tuple[int, str | Query]]) -> Matcher:
+def compile_matcher(
+    topics: Iterable[tuple[int, str | Query]], *, remembered_texts: int = REMEMBERED_TEXTS
+) -> Matcher:
     """One Matcher for (topic id, query) pairs; raises QueryError for a bad query text."""
     queries: dict[int, Query] = {}
     for topic_id, query in topics:
         if topic_id in queries:
             raise ValueError(f"topic id {topic_id} appears twice")
         queries[topic_id] = query if isinstance(query, Query) else parse(query)
-    return Matcher(queries)
+    return Matcher(queries, remembered_texts=remembered_texts)

@@ -36,9 +36,10 @@ class AnalyzedPost:
     where it occurs; `terms` maps the bare text of words and hashtags alike ("flood" for
     both "flood" and "#flood"), which is what a bare query term looks up. `words` holds
     those bare terms and the hashtags and mentions with their marker; `tags` the
-    hashtags and mentions alone; `field_keys` the field values as "lang:en",
-    "site:cbc.ca", "source:mastodon", "author:name". `keys`, the inverted-index keys
-    (see commands.query.triggers), are `words` and `field_keys` together.
+    hashtags and mentions alone; `text_links` the links written in the text (they are
+    not tokens); `field_keys` the field values as "lang:en", "site:cbc.ca",
+    "source:mastodon", "author:name". `keys`, the inverted-index keys (see
+    commands.query.triggers), are `words` and `field_keys` together.
 
     Matching probes `words` and `field_keys` directly, and most posts match nothing, so
     `keys`, `positions` and `terms` are built the first time they are read.
@@ -54,6 +55,7 @@ class AnalyzedPost:
         "lang",
         "sources",
         "tags",
+        "text_links",
         "tokens",
         "words",
     )
@@ -65,8 +67,10 @@ class AnalyzedPost:
         lang: str | None,
         sources: frozenset[str],
         author: str | None,
+        text_links: tuple[str, ...] = (),
     ) -> None:
         self.tokens = tokens
+        self.text_links = text_links
         self.domains = domains
         self.lang = lang
         self.sources = sources
@@ -120,13 +124,24 @@ class AnalyzedPost:
 
 def analyze(doc: Document) -> AnalyzedPost:
     tokens, text_links = scan_with_links(doc.text)
-    links = doc.links + tuple(text_links) if text_links else doc.links
-    return AnalyzedPost(
-        tokens=tuple(tokens),
-        domains=frozenset({d for link in links if (d := domain_of(link))}) if links else _EMPTY,
-        lang=normalize_lang(doc.lang) if doc.lang else None,
-        sources=_sources(doc.source, doc.source_name),
-        author=normalize_handle(doc.author) if doc.author else None,
+    return AnalyzedPost(tuple(tokens), *_fields(doc, text_links), text_links=tuple(text_links))
+
+
+def field_keys_of(doc: Document, text_links: Sequence[str]) -> list[str]:
+    """`analyze(doc).field_keys`, given the links written in the text, without tokenizing it."""
+    return _field_keys(*_fields(doc, text_links))
+
+
+def _fields(
+    doc: Document, text_links: Sequence[str]
+) -> tuple[frozenset[str], str | None, frozenset[str], str | None]:
+    """A post's link domains, language, source names and author, normalized."""
+    links = (*doc.links, *text_links) if text_links else doc.links
+    return (
+        frozenset({d for link in links if (d := domain_of(link))}) if links else _EMPTY,
+        normalize_lang(doc.lang) if doc.lang else None,
+        _sources(doc.source, doc.source_name),
+        normalize_handle(doc.author) if doc.author else None,
     )
 
 

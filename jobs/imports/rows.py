@@ -112,6 +112,10 @@ class _Collector:
 
 def post_from_fields(fields: Mapping[str, object], line: int) -> ImportRow:
     """Build an ImportedPost, or one ImportProblem listing every unusable field."""
+    return _usual_post(fields, line) or _checked_post(fields, line)
+
+
+def _checked_post(fields: Mapping[str, object], line: int) -> ImportRow:
     got = _Collector(fields)
     source = got.take(required_text, "source")
     post = RawPost(
@@ -128,4 +132,58 @@ def post_from_fields(fields: Mapping[str, object], line: int) -> ImportRow:
     )
     if got.errors:
         return ImportProblem(line, "; ".join(got.errors))
+    return ImportedPost(source=source, post=post, line=line)
+
+
+def _usual_post(fields: Mapping[str, object], line: int) -> ImportedPost | None:
+    """`_checked_post` for a row of the usual types (JSON strings and integers), or None.
+
+    Parsing every field through the collector cost more than decoding the JSON; most
+    rows are well formed, so they take this path, and anything unusual (a number as a
+    string, a missing field, a bad date) goes the checked way, which explains it.
+    """
+    get = fields.get
+    source, external_id, text = get("source"), get("id"), get("text")
+    created_at, author, url, lang = get("created_at"), get("author"), get("url"), get("lang")
+    followers, likes, reposts, replies = (
+        get("author_followers"),
+        get("likes", 0),
+        get("reposts", 0),
+        get("replies", 0),
+    )
+    if not (
+        type(source) is str
+        and type(external_id) is str
+        and type(text) is str
+        and type(created_at) is str
+        and (author is None or type(author) is str)
+        and (url is None or type(url) is str)
+        and (lang is None or type(lang) is str)
+        and (followers is None or (type(followers) is int and followers >= 0))
+        and (likes is None or (type(likes) is int and likes >= 0))
+        and (reposts is None or (type(reposts) is int and reposts >= 0))
+        and (replies is None or (type(replies) is int and replies >= 0))
+    ):
+        return None
+    source, external_id = source.strip(), external_id.strip()
+    if not source or not external_id or not text.strip():
+        return None
+    try:
+        created = datetime.fromisoformat(created_at.strip())
+    except (ValueError, OverflowError):
+        return None
+    post = RawPost(
+        external_id=external_id,
+        text=text,
+        created_at=created.replace(tzinfo=UTC)
+        if created.tzinfo is None
+        else created.astimezone(UTC),
+        author=author.strip() or None if author is not None else None,
+        author_followers=followers,
+        url=url.strip() or None if url is not None else None,
+        lang=lang.strip() or None if lang is not None else None,
+        likes=likes or 0,
+        reposts=reposts or 0,
+        replies=replies or 0,
+    )
     return ImportedPost(source=source, post=post, line=line)
