@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import JSON, Connection, Table
@@ -97,9 +98,10 @@ def insert_rows(
         return []
     key_at = [columns.index(k) for k in keys]
     back = ", ".join(quote(k) for k in (*keys, *([returning] if returning else [])))
+    key_of = itemgetter(*key_at) if len(key_at) > 1 else lambda row: (row[key_at[0]],)
     first_row_with: dict[tuple[Any, ...], int] = {}
     for index, row in enumerate(values):
-        first_row_with.setdefault(tuple(row[i] for i in key_at), index)
+        first_row_with.setdefault(key_of(row), index)
     size = max(1, min(MAX_ROWS_PER_STATEMENT, MAX_VALUES_PER_STATEMENT // len(columns)))
     inserted: list[tuple[int, Any]] = []
     for start in range(0, len(values), size):
@@ -118,8 +120,8 @@ def _bound(
     """Rows as the driver takes them, converted by each column's type (dates, JSON, booleans).
 
     Works column by column (transposing is done in C), converting each distinct value
-    once: a batch holds few distinct times, and JSON lists, which cannot be dict keys,
-    are converted one by one.
+    once: a batch holds few distinct times, and most posts have the same (empty) links.
+    JSON values that cannot be dict keys (lists, dicts) are converted one by one.
     """
     converters = []
     for at, column in enumerate(columns):
@@ -130,11 +132,28 @@ def _bound(
     if not converters or not rows:
         return list(rows)
     by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
-    for at, processor, unhashable in converters:
+    for at, processor, is_json in converters:
         values = by_column[at]
-        if unhashable:
-            by_column[at] = [None if v is None else processor(v) for v in values]
+        if is_json:
+            by_column[at] = _json_values(values, processor)
         else:
             converted = {v: processor(v) for v in set(values) if v is not None}
             by_column[at] = [None if v is None else converted[v] for v in values]
     return list(zip(*by_column, strict=True))
+
+
+def _json_values(values: Sequence[Any], processor: Any) -> list[Any]:
+    """JSON column values converted, tuples once per distinct value (they can be dict keys)."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    converted: list[Any] = []
+    for value in values:
+        if value is None:
+            converted.append(None)
+        elif type(value) is tuple:
+            found = seen.get(value)
+            if found is None:
+                found = seen[value] = processor(value)
+            converted.append(found)
+        else:
+            converted.append(processor(value))
+    return converted

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from storage.dialect import insert_rows, table
 from storage.models import (
@@ -114,15 +114,14 @@ def day_of(moment: datetime) -> datetime:
 def existing_external_ids(engine: Engine, source_id: int, external_ids: Sequence[str]) -> set[str]:
     """Which of these ids this source already stored (so they are not scored again)."""
     found: set[str] = set()
+    posts = table(Post)
+    # One expanding parameter: SQLAlchemy binds the list without building a literal per id.
+    stmt = select(posts.c.external_id).where(
+        posts.c.source_id == source_id, posts.c.external_id.in_(bindparam("ids", expanding=True))
+    )
     with engine.connect() as conn:
         for start in range(0, len(external_ids), 500):
-            chunk = list(external_ids[start : start + 500])
-            rows = conn.execute(
-                select(Post.external_id).where(  # type: ignore[call-overload]
-                    Post.source_id == source_id,
-                    Post.external_id.in_(chunk),  # type: ignore[attr-defined]
-                )
-            )
+            rows = conn.execute(stmt, {"ids": list(external_ids[start : start + 500])})
             found.update(row[0] for row in rows)
     return found
 
@@ -186,7 +185,7 @@ def _post_row(team_id: str, source_id: int, post: PreparedPost, now: datetime) -
         post.text,
         post.lang,
         post.url,
-        list(post.links[:20]),
+        post.links[:20],  # a tuple: stored as a JSON list, converted once per value
         post.created_at,
         now,
         post.likes,
