@@ -80,10 +80,13 @@ class AdminAwareFakeSlack(FakeSlack):
         return {}
 
 
-def signed_headers(body: str, *, secret: str = SECRET, age: float = 0.0) -> dict[str, str]:
-    timestamp = str(int(time.time() - age))
-    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-    return {"x-slack-request-timestamp": timestamp, "x-slack-signature": signature}
+def signed_headers(
+    body: str, *, secret: str = SECRET, age: float = 0.0, timestamp: int | None = None
+) -> dict[str, str]:
+    """Slack's headers for `body`, signed `age` seconds ago or at `timestamp`."""
+    signed_at = str(int(time.time() - age) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=signed_at, body=body)
+    return {"x-slack-request-timestamp": signed_at, "x-slack-signature": signature}
 
 
 def command_body(

@@ -190,5 +190,7 @@ def test_a_replayed_signed_request_is_refused(base_url: str, fake: AdminAwareFak
     assert post(base_url, body, headers).status_code == 200
     replay = post(base_url, body, headers)  # captured and sent again, still within 5 minutes
     assert replay.status_code == 401
-    fresh = {**FORM, **signed_headers(body, age=1)}  # the same command, newly signed
+    # The same command, newly signed: a second before the first, so never the same second.
+    signed_at = int(headers["x-slack-request-timestamp"])
+    fresh = {**FORM, **signed_headers(body, timestamp=signed_at - 1)}
     assert post(base_url, body, fresh).status_code == 200
