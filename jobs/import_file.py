@@ -9,7 +9,9 @@ memory besides the one being read, whatever the size of the file.
 from __future__ import annotations
 
 import functools
+import gc
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -64,6 +66,33 @@ def import_scorer(ingestor: Ingestor, workers: int | None = None) -> Iterator[Ba
         yield scorer
 
 
+_collector_lock = threading.Lock()
+_collector_users = [0, 0]  # imports running, and the first-generation threshold before them
+
+
+@contextmanager
+def fewer_collections(first_generation: int = 50_000) -> Iterator[None]:
+    """Run Python's cyclic garbage collector less often while importing.
+
+    An import allocates millions of short-lived tuples (rows, matches, rollup keys) that
+    reference counting frees; what the collector adds is full passes over a heap holding
+    the compiled matcher and the caches, about a seventh of an import at 10,000 topics.
+    The threshold is process-wide: the last import to finish puts it back.
+    """
+    with _collector_lock:
+        if _collector_users[0] == 0:
+            _collector_users[1] = gc.get_threshold()[0]
+            gc.set_threshold(first_generation, *gc.get_threshold()[1:])
+        _collector_users[0] += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_users[0] -= 1
+            if _collector_users[0] == 0:
+                gc.set_threshold(_collector_users[1], *gc.get_threshold()[1:])
+
+
 def import_file(
     ingestor: Ingestor,
     team_id: str,
@@ -81,10 +110,11 @@ def import_file(
     created on first use and never scanned. `scorer` defaults to `import_scorer`.
     """
     rows = iter_import(path, fmt)  # raises ValueError now for an unreadable path or format
-    if scorer is None:
-        with import_scorer(ingestor) as chosen:
-            return _import(ingestor, team_id, rows, chosen, now, progress, batch_size)
-    return _import(ingestor, team_id, rows, scorer, now, progress, batch_size)
+    with fewer_collections():
+        if scorer is None:
+            with import_scorer(ingestor) as chosen:
+                return _import(ingestor, team_id, rows, chosen, now, progress, batch_size)
+        return _import(ingestor, team_id, rows, scorer, now, progress, batch_size)
 
 
 def _import(

@@ -228,10 +228,13 @@ def _add_top_posts(
 ) -> None:
     """Keep this batch's leading posts per (topic, hour, kind) as top-post candidates."""
     best: dict[tuple[int, datetime, str], list[tuple[float, int]]] = defaultdict(list)
+    hours: dict[int, datetime] = {}  # by post id: a post's hour is worked out once
     for topic_id, post_id, post in matched:
         if post.is_repost:
             continue  # the original is what a reader wants to see
-        hour = hour_of(post.created_at)
+        hour = hours.get(post_id)
+        if hour is None:
+            hour = hours[post_id] = hour_of(post.created_at)
         best[(topic_id, hour, "engagement")].append((float(post.engagement), post_id))
         if post.compound is not None and post.compound >= POSITIVE_AT:
             best[(topic_id, hour, "positive")].append((post.compound, post_id))
@@ -240,7 +243,9 @@ def _add_top_posts(
     rows = [
         (topic_id, hour, kind, post_id, team_id, score)
         for (topic_id, hour, kind), scored in best.items()
-        for score, post_id in heapq.nlargest(TOP_PER_BATCH, scored)
+        for score, post_id in (
+            scored if len(scored) <= TOP_PER_BATCH else heapq.nlargest(TOP_PER_BATCH, scored)
+        )
     ]
     insert_rows(
         conn, table(TopicTopPost), TOP_COLUMNS, rows, ("topic_id", "hour", "kind", "post_id")

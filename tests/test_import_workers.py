@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from commands.query import REMEMBERED_TEXTS
-from jobs.import_file import import_file, import_scorer
+from jobs.import_file import fewer_collections, import_file, import_scorer
 from jobs.ingest import Ingestor
 from jobs.sentiment import Scorer
 from storage.dialect import table
@@ -115,3 +116,24 @@ def test_workers_match_exactly_as_the_main_process(
 
 def _no_matching_here(self: Ingestor, team_id: str) -> None:
     raise AssertionError("matched in the main process")
+
+
+def test_imports_run_the_garbage_collector_less_often_and_put_it_back(
+    engine: Engine, tmp_path: Path, now: datetime
+) -> None:
+    before = gc.get_threshold()
+    with fewer_collections(first_generation=12_345):
+        assert gc.get_threshold()[0] == 12_345
+        with fewer_collections(first_generation=12_345):  # a second import at once
+            pass
+        assert gc.get_threshold()[0] == 12_345  # the first is still running
+    assert gc.get_threshold() == before
+
+    seen: list[int] = []
+    ingestor = Ingestor(engine, Scorer())
+    path = _write(tmp_path / "posts.jsonl", now)
+    import_file(
+        ingestor, "local", path, now=now, progress=lambda _: seen.append(gc.get_threshold()[0])
+    )
+    assert seen and all(threshold > before[0] for threshold in seen)
+    assert gc.get_threshold() == before

@@ -109,6 +109,29 @@ def test_repeated_text_is_matched_without_tokenizing_it_again(
     assert len(calls) == 1
 
 
+def test_with_few_topics_posts_without_their_words_are_not_tokenized(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[Document] = []
+
+    def counting_analyze(doc: Document) -> AnalyzedPost:
+        calls.append(doc)
+        return analyze(doc)
+
+    monkeypatch.setattr(matcher_module, "analyze", counting_analyze)
+    topics = ["strasse", "flood*", "#yyc", "lang:fr", "site:cbc.ca", "lang:de -closed"]
+    matcher = compile_matcher(enumerate(topics), remembered_texts=0)
+    assert matcher.match(Document("Sunny day")) == []
+    assert matcher.match(Document("Sunny day", lang="fr")) == [3]
+    assert matcher.match(Document("Sunny day https://www.CBC.ca/x")) == [4]
+    assert calls == []
+    # Folded, "Straße" is "strasse": the screen lets it through and the tokenizer matches it.
+    assert matcher.match(Document("Die Straße ist gesperrt")) == [0]
+    assert matcher.match(Document("FLOODED roads, #YYC")) == [1, 2]
+    assert matcher.match(Document("Sunny day", lang="de")) == [5]  # NOT needs evaluating
+    assert len(calls) == 3
+
+
 def test_repeated_text_that_needs_evaluating_is_analyzed_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -213,10 +236,12 @@ def test_compiled_matcher_agrees_with_each_query_alone(
         for topic_id, text in enumerate(texts_of_queries)
         if (query := parsed_or_none(text)) is not None
     ]
-    matcher = compile_matcher(topics)
+    matcher = compile_matcher(topics)  # few topics: posts are screened before tokenizing
+    unscreened = compile_matcher(topics, screen_words=0, remembered_texts=0)
     for doc in docs:
         expected = [topic_id for topic_id, query in topics if query.matches(doc)]
         assert matcher.match(doc) == expected
+        assert unscreened.match(doc) == expected
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -234,7 +259,7 @@ def test_a_text_seen_before_matches_as_if_it_were_new(
         for topic_id, one in enumerate(texts_of_queries)
         if (query := parsed_or_none(one)) is not None
     ]
-    matcher = compile_matcher(topics)
+    matcher = compile_matcher(topics, screen_words=0)  # the remembered hits alone
     for other in fields:
         doc = Document(text, other.lang, other.source, other.source_name, other.author, other.links)
         expected = [topic_id for topic_id, query in topics if query.matches(doc)]

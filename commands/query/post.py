@@ -127,18 +127,22 @@ def analyze(doc: Document) -> AnalyzedPost:
     return AnalyzedPost(tuple(tokens), *_fields(doc, text_links), text_links=tuple(text_links))
 
 
-def field_keys_of(doc: Document, text_links: Sequence[str]) -> list[str]:
-    """`analyze(doc).field_keys`, given the links written in the text, without tokenizing it."""
-    return _field_keys(*_fields(doc, text_links))
+def field_keys_of(doc: Document, text_links: Sequence[str], *, sites: bool = True) -> list[str]:
+    """`analyze(doc).field_keys`, given the links written in the text, without tokenizing it.
+
+    Without `sites`, link domains are left out: working them out is most of the cost, and
+    a matcher with no `site:` topic has no use for them.
+    """
+    return _field_keys(*_fields(doc, text_links, sites=sites))
 
 
 def _fields(
-    doc: Document, text_links: Sequence[str]
+    doc: Document, text_links: Sequence[str], *, sites: bool = True
 ) -> tuple[frozenset[str], str | None, frozenset[str], str | None]:
     """A post's link domains, language, source names and author, normalized."""
     links = (*doc.links, *text_links) if text_links else doc.links
     return (
-        frozenset({d for link in links if (d := domain_of(link))}) if links else _EMPTY,
+        frozenset({d for link in links if (d := domain_of(link))}) if links and sites else _EMPTY,
         normalize_lang(doc.lang) if doc.lang else None,
         _sources(doc.source, doc.source_name),
         normalize_handle(doc.author) if doc.author else None,
