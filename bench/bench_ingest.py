@@ -25,7 +25,7 @@ from corpus import START, crisislex_texts, post_texts, topic_queries, write_json
 from sqlalchemy import Engine, create_engine, insert, text
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from commands.query import Document
+from commands.query import Document, compile_matcher
 from jobs.import_file import import_file
 from jobs.ingest import Ingestor
 from jobs.sentiment import Scorer
@@ -55,8 +55,13 @@ def add_topics(engine: Engine, queries: list[str]) -> None:
 
 
 def matching_seconds(ingestor: Ingestor, texts: list[str]) -> float:
-    """CPU time to analyze and match these texts against all the team's topics."""
-    matcher = ingestor.matcher_for(TEAM)
+    """CPU time to tokenize and match these texts through the index of all the team's topics.
+
+    Without the shortcuts (the few-topic screen, remembered texts), as in bench_matcher:
+    this is the part of matching that could grow with the number of topics.
+    """
+    topics = ingestor.topics(TEAM)
+    matcher = compile_matcher(topics, remembered_texts=0, screen_words=0)
     started = time.process_time()
     for one in texts:
         matcher.match(Document(text=one, lang="en", source="import", source_name="bench"))
@@ -146,7 +151,7 @@ def main() -> None:
                 low, high = results[sizes[0]], results[sizes[-1]]
                 print(
                     f"  {backend}: {sizes[-1]:,} vs {sizes[0]:,} topics: matching CPU "
-                    f"{high['match_cpu'] / low['match_cpu']:.2f}x, whole pipeline "
+                    f"{high['match_cpu'] / low['match_cpu']:.2f}x (index alone), whole pipeline "
                     f"{high['seconds'] / low['seconds']:.2f}x"
                 )
 
