@@ -66,8 +66,12 @@ def import_scorer(ingestor: Ingestor, workers: int | None = None) -> Iterator[Ba
         yield scorer
 
 
-_collector_lock = threading.Lock()
-_collector_users = [0, 0]  # imports running, and the first-generation threshold before them
+class _Imports:
+    """Imports running in this process, and the collector threshold from before them."""
+
+    lock = threading.Lock()
+    running = 0
+    saved_threshold = 0
 
 
 @contextmanager
@@ -77,20 +81,20 @@ def fewer_collections(first_generation: int = 50_000) -> Iterator[None]:
     An import allocates millions of short-lived tuples (rows, matches, rollup keys) that
     reference counting frees; what the collector adds is full passes over a heap holding
     the compiled matcher and the caches, about a seventh of an import at 10,000 topics.
-    The threshold is process-wide: the last import to finish puts it back.
+    The threshold is process-wide: the first import raises it, the last puts it back.
     """
-    with _collector_lock:
-        if _collector_users[0] == 0:
-            _collector_users[1] = gc.get_threshold()[0]
+    with _Imports.lock:
+        if _Imports.running == 0:
+            _Imports.saved_threshold = gc.get_threshold()[0]
             gc.set_threshold(first_generation, *gc.get_threshold()[1:])
-        _collector_users[0] += 1
+        _Imports.running += 1
     try:
         yield
     finally:
-        with _collector_lock:
-            _collector_users[0] -= 1
-            if _collector_users[0] == 0:
-                gc.set_threshold(_collector_users[1], *gc.get_threshold()[1:])
+        with _Imports.lock:
+            _Imports.running -= 1
+            if _Imports.running == 0:
+                gc.set_threshold(_Imports.saved_threshold, *gc.get_threshold()[1:])
 
 
 def import_file(

@@ -113,13 +113,9 @@ class Matcher:
         """Sorted ids of the topics whose query matches the post."""
         if isinstance(doc, AnalyzedPost):
             return self._resolve(doc, self._text_hits(doc))
-        if self._screen is not None and not self._always:
-            folded = doc.text.casefold()
-            if not any(map(folded.__contains__, self._screen)):
-                links = written_links(doc.text) if self._sites else ()
-                found = self._exact_only(list(self._field_hits(doc, links)))
-                if found is not None:
-                    return found
+        screened = self._screened(doc)
+        if screened is not None:
+            return screened
         if not self.remembered_texts:
             post = analyze(doc)
             return self._resolve(post, self._text_hits(post))
@@ -137,6 +133,17 @@ class Matcher:
                 key, (text_hits, post.text_links) if text_hits or post.text_links else _NOTHING
             )
         return self._resolve(post, text_hits)
+
+    def _screened(self, doc: Document) -> list[int] | None:
+        """The post's topics if none of the topics' words is in its text, else None."""
+        if self._screen is None or self._always:
+            return None
+        folded = doc.text.casefold()
+        if any(map(folded.__contains__, self._screen)):
+            return None
+        # Without a site: topic, the links written in the text are never looked at.
+        links = written_links(doc.text) if self._sites else ()
+        return self._exact_only(list(self._field_hits(doc, links)))
 
     def _field_hits(self, doc: Document, text_links: Sequence[str]) -> Iterator[Hit]:
         keys = field_keys_of(doc, text_links, sites=self._sites)
