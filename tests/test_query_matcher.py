@@ -74,31 +74,30 @@ def test_duplicate_topic_ids_are_refused() -> None:
         compile_matcher([(7, "flood"), (7, "rain")])
 
 
-def test_post_is_analyzed_once_per_match_whatever_the_topic_count(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    calls: list[Document] = []
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[Document]:
+    """The posts the matcher tokenizes, in order."""
+    seen: list[Document] = []
 
     def counting_analyze(doc: Document) -> AnalyzedPost:
-        calls.append(doc)
+        seen.append(doc)
         return analyze(doc)
 
     monkeypatch.setattr(matcher_module, "analyze", counting_analyze)
+    return seen
+
+
+def test_post_is_analyzed_once_per_match_whatever_the_topic_count(
+    calls: list[Document],
+) -> None:
     matcher = compile_matcher((i, f"word{i} OR flood* OR lang:en") for i in range(1000))
     assert len(matcher.match(Document("flooding", lang="en"))) == 1000
     assert len(calls) == 1
 
 
 def test_repeated_text_is_matched_without_tokenizing_it_again(
-    monkeypatch: pytest.MonkeyPatch,
+    calls: list[Document],
 ) -> None:
-    calls: list[Document] = []
-
-    def counting_analyze(doc: Document) -> AnalyzedPost:
-        calls.append(doc)
-        return analyze(doc)
-
-    monkeypatch.setattr(matcher_module, "analyze", counting_analyze)
     topics = ["flood", "author:bob", "site:cbc.ca", "lang:fr", "#yyc*", "boil OR water"]
     matcher = compile_matcher(enumerate(topics))
     text = "RT Flood on #YYCflood https://www.cbc.ca/news/x"
@@ -110,15 +109,8 @@ def test_repeated_text_is_matched_without_tokenizing_it_again(
 
 
 def test_with_few_topics_posts_without_their_words_are_not_tokenized(
-    monkeypatch: pytest.MonkeyPatch,
+    calls: list[Document],
 ) -> None:
-    calls: list[Document] = []
-
-    def counting_analyze(doc: Document) -> AnalyzedPost:
-        calls.append(doc)
-        return analyze(doc)
-
-    monkeypatch.setattr(matcher_module, "analyze", counting_analyze)
     topics = ["strasse", "flood*", "#yyc", "lang:fr", "site:cbc.ca", "lang:de -closed"]
     matcher = compile_matcher(enumerate(topics), remembered_texts=0)
     assert matcher.match(Document("Sunny day")) == []
@@ -133,29 +125,15 @@ def test_with_few_topics_posts_without_their_words_are_not_tokenized(
 
 
 def test_repeated_text_that_needs_evaluating_is_analyzed_again(
-    monkeypatch: pytest.MonkeyPatch,
+    calls: list[Document],
 ) -> None:
-    calls: list[Document] = []
-
-    def counting_analyze(doc: Document) -> AnalyzedPost:
-        calls.append(doc)
-        return analyze(doc)
-
-    monkeypatch.setattr(matcher_module, "analyze", counting_analyze)
     matcher = compile_matcher(enumerate(['"boil water" -author:bob', "water"]))
     assert matcher.match(Document("boil water advisory", author="alice")) == [0, 1]
     assert matcher.match(Document("boil water advisory", author="bob")) == [1]
     assert len(calls) == 2
 
 
-def test_remembered_texts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[Document] = []
-
-    def counting_analyze(doc: Document) -> AnalyzedPost:
-        calls.append(doc)
-        return analyze(doc)
-
-    monkeypatch.setattr(matcher_module, "analyze", counting_analyze)
+def test_remembered_texts_are_bounded(calls: list[Document]) -> None:
     matcher = compile_matcher([(1, "flood")], remembered_texts=1)
     for text in ["flood one", "flood two", "flood one", "flood one"]:
         assert matcher.match(Document(text)) == [1]
