@@ -43,11 +43,6 @@ def words(text: str) -> list[str]:
     return [token for token in scan(text) if token[0] != "@"]
 
 
-def link_domains(text: str) -> list[str]:
-    """Domains of the http(s):// and www. links written in a text."""
-    return [domain for url in URL_RE.findall(text) if (domain := domain_of(url))]
-
-
 def domain_of(url: str) -> str | None:
     """Lowercased host of a URL ("https://www.CBC.ca/news" -> "www.cbc.ca"), scheme optional."""
     url = url.strip()
