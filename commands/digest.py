@@ -210,8 +210,11 @@ def _topic_blocks(t: TopicDigest) -> list[dict[str, Any]]:
         out.append(
             bk.actions(
                 *(
-                    bk.button(f"Add {term.term}", "digest_add_term", f"{t.topic.id}|{term.term}")
-                    for term in t.terms[:5]
+                    # Slack refuses a block whose action_ids repeat (invalid_blocks): number them.
+                    bk.button(
+                        f"Add {term.term}", f"digest_add_term:{index}", f"{t.topic.id}|{term.term}"
+                    )
+                    for index, term in enumerate(t.terms[:5])
                 ),
                 block_id=f"terms-{t.topic.id}",
             )

@@ -112,11 +112,10 @@ def _serve_http(rt: Runtime, host: str, port: int) -> int:
 
 
 def _serve_socket_mode(rt: Runtime) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     from bot.slack.app import build_app
+    from bot.slack.socket_mode import socket_mode_handler
 
-    handler = SocketModeHandler(build_app(rt), rt.settings.slack_app_token)
+    handler = socket_mode_handler(build_app(rt), rt.settings.slack_app_token or "")
     try:
         handler.start()  # type: ignore[no-untyped-call]
     finally:

@@ -64,7 +64,7 @@ def build_app(
     )
     # Tests ask for synchronous processing; in production the answer runs apart.
     work = None if process_before_response else _work_executor()
-    app.middleware(drop_event_retries)
+    app.middleware(dedupe_event_retries(runtime))
     app.middleware(refuse_replays(runtime))
     checker = admins or AdminCheck(settings.admin_users)
     for name in COMMANDS:
@@ -82,12 +82,42 @@ def _work_executor() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="earshot-work")
 
 
-def drop_event_retries(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
-    """Slack re-sends an event it thinks we missed; the first delivery is already handled
-    (listeners keep running after the ack), so a retry would only do the work twice."""
-    if req.headers.get("x-slack-retry-num"):
-        return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
-    return next()
+def retry_number(req: BoltRequest) -> int:
+    """Slack's `x-slack-retry-num` (0 on a first delivery: Socket Mode always sends
+    `retry_attempt`, which Bolt mirrors into this header), or 0 when absent."""
+    raw: object = req.headers.get("x-slack-retry-num")
+    if isinstance(raw, list | tuple):
+        raw = raw[0] if raw else None
+    try:
+        return int(str(raw)) if raw is not None else 0
+    except ValueError:
+        return 0
+
+
+def dedupe_event_retries(
+    runtime: Runtime,
+) -> Callable[[BoltRequest, Callable[[], BoltResponse]], BoltResponse]:
+    """Handle each Events API event once, by its `event_id`.
+
+    Slack re-sends an event when it did not hear our ack in time. If the first delivery
+    reached us, its listener is already running (work goes on after the ack), so the retry is
+    answered and dropped; if it never reached us (we were down, the socket was dropping),
+    the retry is the only copy and is handled. Only real retries (number >= 1) are looked
+    up: a first delivery is always handled, and recorded so its retries can be recognised.
+    """
+
+    def middleware(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+        body = req.body if isinstance(req.body, dict) else {}
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not event_id:
+            return next()
+        first = replays.first_time(runtime.engine, f"event:{event_id}", runtime.clock())
+        if not first and retry_number(req) >= 1:
+            log.info("dropped retry %s of event %s: handled already", retry_number(req), event_id)
+            return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+        return next()
+
+    return middleware
 
 
 def refuse_replays(

@@ -1,8 +1,15 @@
-"""Block Kit limit checks the fake Slack applies to every message and view it receives."""
+"""Block Kit checks the fake Slack applies to every message and view it receives: each block
+and view goes through slack_sdk.models' own validators, plus the documented rules those
+leave out (unique action_id within a block, unique block_id within a message or view)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
+
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -104,6 +111,39 @@ def _check_block(problems: list[str], where: str, block: Any) -> None:
         _check_length(problems, f"{where} markdown text", block.get("text"), 12000)
 
 
+def _sdk_problems(problems: list[str], where: str, block: Any) -> None:
+    """slack_sdk's validators: the limits Slack documents for each block and element."""
+    try:
+        parsed = Block.parse(block)
+        if parsed is not None:
+            parsed.validate_json()
+    except (SlackObjectFormationError, TypeError, ValueError, KeyError) as exc:
+        problems.append(f"{where}: {exc}")
+
+
+def _unique_ids(problems: list[str], blocks: list[Any]) -> None:
+    """Slack: "action_id ... should be unique among all other action_ids in the containing
+    block"; "block_id should be unique for each message". It refuses repeats (invalid_blocks)."""
+    block_ids = Counter(
+        b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("block_id")
+    )
+    problems += [f"block_id {bid!r} repeats {n} times" for bid, n in block_ids.items() if n > 1]
+    for index, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        elements = list(block.get("elements") or [])
+        if isinstance(block.get("accessory"), dict):
+            elements.append(block["accessory"])
+        action_ids = Counter(
+            e.get("action_id") for e in elements if isinstance(e, dict) and e.get("action_id")
+        )
+        problems += [
+            f"blocks[{index}]: action_id {aid!r} repeats {n} times in one block"
+            for aid, n in action_ids.items()
+            if n > 1
+        ]
+
+
 def block_kit_problems(blocks: Any, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[str]:
     """Every limit the blocks break, as readable reasons; an empty list means valid."""
     if not isinstance(blocks, list):
@@ -113,6 +153,9 @@ def block_kit_problems(blocks: Any, *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> 
         problems.append(f"{len(blocks)} blocks (max {max_blocks})")
     for index, block in enumerate(blocks):
         _check_block(problems, f"blocks[{index}]", block)
+        if isinstance(block, dict) and block.get("type") in KNOWN_BLOCK_TYPES:
+            _sdk_problems(problems, f"blocks[{index}]", block)
+    _unique_ids(problems, blocks)
     return problems
 
 
@@ -132,4 +175,9 @@ def view_problems(view: Any) -> list[str]:
         return ["view is not an object"]
     if view.get("type") not in {"home", "modal"}:
         return [f"view has unknown type {view.get('type')!r}"]
-    return block_kit_problems(view.get("blocks", []), max_blocks=MAX_VIEW_BLOCKS)
+    problems = block_kit_problems(view.get("blocks", []), max_blocks=MAX_VIEW_BLOCKS)
+    try:
+        View(**view).validate_json()
+    except (SlackObjectFormationError, TypeError, ValueError, KeyError) as exc:
+        problems.append(f"view: {exc}")
+    return problems
