@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from commands import blocks as bk
 from commands.charts import volume_sentiment_chart
 from commands.context import Ctx, Reply, UsageError
+from commands.paging import sections
 from commands.query import parse
 from commands.terms import emerging_terms
 from storage import audit, reads
@@ -219,10 +220,12 @@ def more_posts(ctx: Ctx, alert_id: int) -> Reply:
     posts = reads.topic_posts(
         ctx.engine, ctx.team_id, alert.topic_id, start, end, order="newest", limit=10
     )
-    lines = "\n".join(
+    lines = [
         f"• {bk.quote_post(p.text, p.url, limit=240)} _({bk.escape_mrkdwn(p.source)})_"
         for p in posts
-    )
+    ]
     name = bk.escape_mrkdwn(alert.topic_name)
-    text = f"*{name}*: newest posts in the alert window\n{lines or 'none'}"
-    return Reply(text=text, blocks=[bk.section(bk.truncate_mrkdwn(text, 3000))], ephemeral=True)
+    title = f"*{name}*: newest posts in the alert window"
+    text = "\n".join([title, *(lines or ["none"])])
+    # Split across sections rather than cut at 3,000 characters: ten posts can exceed it.
+    return Reply(text=text, blocks=sections([title, *(lines or ["none"])]), ephemeral=True)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 if TYPE_CHECKING:  # matplotlib is heavy: import it only where a chart is drawn
     from commands.charts import Chart
+    from commands.mentions import Directory
 
 
 class UsageError(ValueError):
@@ -37,6 +38,8 @@ class Ctx:
     is_admin: bool = True
     timezone: str = "UTC"
     actions: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    # Resolves typed #channel / @user / @group names to ids; None without Slack.
+    directory: Directory | None = None
 
     def require_admin(self, what: str) -> None:
         if not self.is_admin:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from commands import alert_settings, digest_settings, incident, routes, settings, sources, topics
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
+from commands.paging import sections
 from commands.period import parse_period
 from commands.target import resolve, split_period, top_posts
 
@@ -50,8 +51,9 @@ def posts(args: str, ctx: Ctx) -> Reply:
         f"• {bk.quote_post(p.text, p.url)} _({p.source}, {p.engagement} interactions)_"
         for p in found
     ]
-    text = f"*{bk.escape_mrkdwn(target.name)}*, {period.label}, most engaging:\n" + "\n".join(lines)
-    return Reply(text=text, blocks=[bk.section(bk.truncate_mrkdwn(text, 3000))], ephemeral=True)
+    title = f"*{bk.escape_mrkdwn(target.name)}*, {period.label}, most engaging:"
+    # Split across sections rather than cut at 3,000 characters: ten posts can exceed it.
+    return Reply(text="\n".join([title, *lines]), blocks=sections([title, *lines]), ephemeral=True)
 
 
 SUBCOMMANDS: dict[str, Handler] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +10,7 @@ from commands import blocks as bk
 from commands.alerts import SEVERITY_ICON
 from commands.context import Ctx
 from commands.digest_settings import describe
+from commands.paging import sections
 from commands.sources import STATUS_ICON
 from storage.alerts import Alerts
 from storage.schedules import Schedules
@@ -34,7 +34,7 @@ def home_view(ctx: Ctx) -> dict[str, Any]:
         ("Latest alerts", alert_lines(ctx), "No alerts so far."),
         ("Digests", digest_lines(ctx), "No digests scheduled."),
     ):
-        blocks += [bk.divider(), bk.header(title), *_sections(lines or [empty])]
+        blocks += [bk.divider(), bk.header(title), *sections(lines or [empty])]
     return {"type": "home", "blocks": bk.limit_blocks(blocks, VIEW_BLOCKS_MAX)}
 
 
@@ -81,18 +81,3 @@ def _when(moment: datetime, ctx: Ctx) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def _sections(lines: Iterable[str]) -> list[bk.Block]:
-    """Lines packed into as few sections as the 3000-character limit allows."""
-    out: list[bk.Block] = []
-    chunk = ""
-    for line in lines:
-        line = bk.truncate_mrkdwn(line, bk.SECTION_TEXT_MAX)
-        if chunk and len(chunk) + 1 + len(line) > bk.SECTION_TEXT_MAX:
-            out.append(bk.section(chunk))
-            chunk = ""
-        chunk = f"{chunk}\n{line}" if chunk else line
-    if chunk:
-        out.append(bk.section(chunk))
-    return out

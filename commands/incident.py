@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import shlex
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from commands import blocks as bk
+from commands import mentions
 from commands import topics as topic_cmd
 from commands.context import Ctx, Reply, UsageError
 from commands.coverage import coverage_line
@@ -20,6 +19,7 @@ from commands.places import places
 from commands.query import parse
 from commands.series import Figures, total
 from commands.terms import emerging_terms
+from commands.typed import split_words
 from storage import audit, reads
 from storage.incidents import Incidents
 from storage.models import Incident
@@ -35,7 +35,7 @@ USAGE = (
 
 def start(ctx: Ctx, name: str, query: str, channel: str | None) -> Reply:
     ctx.require_admin("start incident mode")
-    channel = _channel(channel) or ctx.channel_id
+    channel = mentions.resolve(ctx, channel, "channel") if channel else ctx.channel_id
     if not channel:
         raise UsageError("Say which channel gets the live summary: add #channel at the end.")
     if any(i.name == name for i in Incidents(ctx.engine).of_team(ctx.team_id, active_only=True)):
@@ -234,7 +234,7 @@ def export(ctx: Ctx, name: str, fmt: str = "md") -> str:
 
 def run(args: str, ctx: Ctx) -> Reply:
     try:
-        words = shlex.split(args)
+        words = split_words(args)
     except ValueError as exc:
         raise UsageError(f"Unbalanced quotes. {USAGE}") from exc
     verb = words[0].lower() if words else "status"
@@ -268,13 +268,6 @@ def _speed_up_scans(ctx: Ctx) -> dict[str, int]:
             saved[str(row.id)] = row.interval_seconds
             sources.set_interval(row.id, FAST_SCAN_SECONDS, next_run_at=ctx.now)
     return saved
-
-
-def _channel(value: str | None) -> str | None:
-    if value is None:
-        return None
-    match = re.match(r"^<#(\w+)(\|[^>]*)?>$", value)
-    return match.group(1) if match else value.lstrip("#")
 
 
 def _cell(text: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from commands import earshot, reach, sentiment
 from commands.context import Ctx, NotAllowedError, Reply, UsageError
+from commands.typed import ascii_quotes
 
 Command = Callable[[str, Ctx], Reply]
 
@@ -31,6 +32,6 @@ def dispatch(command: str, text: str, ctx: Ctx) -> Reply:
     if run is None:
         return Reply.error(f"Unknown command {command}. Try `/earshot help`.")
     try:
-        return run(text, ctx)
+        return run(ascii_quotes(text), ctx)
     except (UsageError, NotAllowedError) as exc:
         return Reply.error(str(exc))

@@ -6,7 +6,9 @@ import re
 from datetime import timedelta
 
 from commands import blocks as bk
+from commands import mentions
 from commands.context import Ctx, Reply, UsageError
+from commands.paging import page_number, paged
 from commands.period import Period
 from commands.query import QueryError, parse
 from storage import audit
@@ -32,7 +34,6 @@ USAGE = (
 )
 WAITING_TOO_LONG = timedelta(hours=1)
 _ADD = re.compile(r'^\s*(?:["“]([^"”]+)["”]|(\S+))\s+(\S+)\s+(.+?)\s*$', re.DOTALL)
-_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]{6,})$")
 
 
 def describe(route: Route) -> str:
@@ -44,15 +45,9 @@ def describe(route: Route) -> str:
     return f"#{route.id} *{bk.escape_mrkdwn(route.agency)}*: {what} → <#{route.channel}>"
 
 
-def channel_id(text: str) -> str:
-    """Slack sends a picked channel as `<#C123|name>`; keep the id, which survives renames."""
-    match = _CHANNEL.match(text)
-    if match is None:
-        raise UsageError(
-            f"{text!r} is not a channel Slack identified: type # and pick the channel from "
-            "the list (or give its id, like C0123456789)."
-        )
-    return match.group(1) or match.group(2)
+def channel_id(ctx: Ctx, text: str) -> str:
+    """`#name`, `<#C123|name>` or `C123`, stored as the id, which survives renames."""
+    return mentions.resolve(ctx, text, "channel")
 
 
 def add(ctx: Ctx, args: str) -> Reply:
@@ -61,7 +56,7 @@ def add(ctx: Ctx, args: str) -> Reply:
     if parsed is None:
         raise UsageError(USAGE)
     agency = (parsed.group(1) or parsed.group(2)).strip()
-    channel, match = channel_id(parsed.group(3)), parsed.group(4)
+    channel, match = channel_id(ctx, parsed.group(3)), parsed.group(4)
     if not agency or len(agency) > 80:
         raise UsageError("The agency name must be 1-80 characters.")
     category = match.lower().replace("-", "_").replace(" ", "_")
@@ -108,13 +103,15 @@ def add(ctx: Ctx, args: str) -> Reply:
     return Reply(text=text, data={"id": route.id, "is_category": is_category})
 
 
-def listing(ctx: Ctx) -> Reply:
+def listing(ctx: Ctx, page: int | None = 1) -> Reply:
     routes = Routes(ctx.engine).all(ctx.team_id)
     if not routes:
         return Reply(text=f"No help routes yet. {USAGE}", ephemeral=True)
-    lines = "\n".join(f"• {describe(route)}" for route in routes)
+    lines = [f"• {describe(route)}" for route in routes]
+    shown = paged("Help routes:", lines, page, noun="routes", command="/earshot route list")
     return Reply(
-        text=f"Help routes:\n{lines}",
+        text=shown.text,
+        blocks=shown.blocks,
         ephemeral=True,
         data={"routes": [{"id": r.id, "agency": r.agency, "match": r.match} for r in routes]},
     )
@@ -142,7 +139,7 @@ def run(args: str, ctx: Ctx) -> Reply:
     verb, _, rest = args.strip().partition(" ")
     verb = verb.lower() or "list"
     if verb == "list":
-        return listing(ctx)
+        return listing(ctx, page_number(rest.strip() or None))
     if verb == "add":
         return add(ctx, rest)
     if verb == "remove":

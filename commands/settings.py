@@ -6,6 +6,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from commands import mentions
 from commands.context import Ctx, Reply, UsageError
 from storage import audit
 from storage.models import Workspace
@@ -16,8 +17,6 @@ USAGE = (
     "`admin-group @comms-admins`, `alert-channel #incidents`, `escalation @on-call 30m`, "
     "`renotify 60m`, `retention 90d|off`, `pseudonymize on|off`."
 )
-_GROUP = re.compile(r"^<!subteam\^(\w+)(?:\|[^>]*)?>$")
-_CHANNEL = re.compile(r"^<#(\w+)(?:\|[^>]*)?>$")
 _MINUTES = re.compile(r"^(\d{1,4})m$")
 _DAYS = re.compile(r"^(\d{1,4})d$")
 
@@ -40,7 +39,7 @@ def show(ctx: Ctx) -> Reply:
 
 def change(ctx: Ctx, key: str, values: list[str]) -> Reply:
     ctx.require_admin("change workspace settings")
-    changes = _parse(key.lower(), values)
+    changes = _parse(ctx, key.lower(), values)
     Workspaces(ctx.engine).update(ctx.team_id, ctx.now, **changes)
     audit.record(
         ctx.engine,
@@ -63,7 +62,7 @@ def run(args: str, ctx: Ctx) -> Reply:
     return change(ctx, words[0], words[1:])
 
 
-def _parse(key: str, values: list[str]) -> dict[str, Any]:
+def _parse(ctx: Ctx, key: str, values: list[str]) -> dict[str, Any]:
     value = values[0] if values else ""
     if key == "timezone":
         try:
@@ -74,18 +73,17 @@ def _parse(key: str, values: list[str]) -> dict[str, Any]:
             ) from exc
         return {"timezone": value}
     if key == "admin-group":
-        return {"admin_group": _group_id(value)}
+        return {"admin_group": _group_id(ctx, value)}
     if key == "alert-channel":
-        match = _CHANNEL.match(value)
-        if not match:
+        if not value:
             raise UsageError("Name the channel with #, e.g. `alert-channel #incidents`.")
-        return {"alert_channel": match.group(1)}
+        return {"alert_channel": mentions.resolve(ctx, value, "channel")}
     if key == "escalation":
         minutes = _MINUTES.match(values[1]) if len(values) > 1 else None
         if not minutes:
             raise UsageError("Give a user group and a wait, e.g. `escalation @on-call 30m`.")
         return {
-            "escalation_group": _group_id(value),
+            "escalation_group": _group_id(ctx, value),
             "escalate_after_minutes": int(minutes.group(1)),
         }
     if key == "renotify":
@@ -105,13 +103,10 @@ def _parse(key: str, values: list[str]) -> dict[str, Any]:
     raise UsageError(USAGE)
 
 
-def _group_id(value: str) -> str:
-    match = _GROUP.match(value)
-    if not match:
-        raise UsageError(
-            "Pick a user group from Slack's @ menu so it arrives as a group, e.g. @comms-admins."
-        )
-    return match.group(1)
+def _group_id(ctx: Ctx, value: str) -> str:
+    if not value:
+        raise UsageError("Name a user group by its handle, e.g. @comms-admins.")
+    return mentions.resolve(ctx, value, "group")
 
 
 def _group(group_id: str | None) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import shlex
 from datetime import datetime
 from typing import Any
 
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
+from commands.paging import page_number, paged
+from commands.typed import split_words
 from storage import audit
 from storage.models import SourceRow
 from storage.sources import Sources
@@ -63,7 +64,8 @@ def add(ctx: Ctx, kind: str, name: str, settings: dict[str, str], interval: int 
     )
 
 
-def listing(ctx: Ctx) -> Reply:
+def listing(ctx: Ctx, page: int | None = 1) -> Reply:
+    """One page of the list (None: all of it, for the command line)."""
     rows = Sources(ctx.engine).all(ctx.team_id)
     if not rows:
         return Reply(text=f"No sources yet. {USAGE}", ephemeral=True, data={"sources": []})
@@ -83,8 +85,8 @@ def listing(ctx: Ctx) -> Reply:
             for r in rows
         ]
     }
-    text = "Sources:\n" + "\n".join(lines)
-    return Reply(text=text, blocks=[bk.section(text)], ephemeral=True, data=data)
+    shown = paged("Sources:", lines, page, noun="sources", command="/earshot sources list")
+    return Reply(text=shown.text, blocks=shown.blocks, ephemeral=True, data=data)
 
 
 def test(ctx: Ctx, name: str) -> Reply:
@@ -109,11 +111,11 @@ def remove(ctx: Ctx, name: str) -> Reply:
 
 
 def run(args: str, ctx: Ctx) -> Reply:
-    words = shlex.split(args)
+    words = split_words(args)
     verb = words[0].lower() if words else "list"
     rest = words[1:]
-    if verb == "list":
-        return listing(ctx)
+    if verb == "list" and len(rest) <= 1:
+        return listing(ctx, page_number(rest[0] if rest else None))
     if verb == "add" and len(rest) >= 2:
         settings = parse_settings(rest[2:])
         interval = parse_interval(settings.pop("every", "5m"))

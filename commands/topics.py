@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-import shlex
 from typing import Any
 
 from commands import blocks as bk
+from commands import mentions
 from commands.context import Ctx, Reply, UsageError
+from commands.paging import page_number, paged
 from commands.period import parse_period
 from commands.query import Document, QueryError, compile_matcher, parse
 from commands.target import Target, adhoc_posts, document
+from commands.typed import split_words
 from storage import audit, reads
 from storage.ingest_store import PreparedPost, store_matches
 from storage.reads import PostView
@@ -132,7 +134,8 @@ def remove(ctx: Ctx, name: str) -> Reply:
     return Reply(text=f"Removed *{bk.escape_mrkdwn(name)}* and its matches; stored posts stay.")
 
 
-def listing(ctx: Ctx) -> Reply:
+def listing(ctx: Ctx, page: int | None = 1) -> Reply:
+    """One page of the list (None: all of it, for the command line)."""
     topics = Topics(ctx.engine).all(ctx.team_id)
     if not topics:
         return Reply(
@@ -158,8 +161,10 @@ def listing(ctx: Ctx) -> Reply:
             for t in topics
         ]
     }
-    text = "Topics and campaigns:\n" + "\n".join(lines)
-    return Reply(text=text, blocks=[bk.section(text)], ephemeral=True, data=data)
+    shown = paged(
+        "Topics and campaigns:", lines, page, noun="topics", command="/earshot topics list"
+    )
+    return Reply(text=shown.text, blocks=shown.blocks, ephemeral=True, data=data)
 
 
 def preview(ctx: Ctx, query: str, sample: int = 5) -> Reply:
@@ -181,13 +186,13 @@ def preview(ctx: Ctx, query: str, sample: int = 5) -> Reply:
 def run(args: str, ctx: Ctx) -> Reply:
     """Slack form: `topics add flood "flood* OR #abflood" --kind campaign --channel #ops`."""
     try:
-        words = shlex.split(args)
+        words = split_words(args)
     except ValueError as exc:
         raise UsageError(f"Unbalanced quotes in {args!r}. {USAGE}") from exc
     verb = words[0].lower() if words else "list"
     rest = words[1:]
-    if verb == "list":
-        return listing(ctx)
+    if verb == "list" and len(rest) <= 1:
+        return listing(ctx, page_number(rest[0] if rest else None))
     if verb == "add" and len(rest) >= 2:
         options = _options(rest[2:])
         return add(
@@ -195,7 +200,7 @@ def run(args: str, ctx: Ctx) -> Reply:
             rest[0],
             rest[1],
             kind=options.get("kind", "topic"),
-            channel=_channel(options.get("channel")),
+            channel=_channel(ctx, options.get("channel")),
         )
     if verb == "remove" and len(rest) == 1:
         return remove(ctx, rest[0])
@@ -217,12 +222,9 @@ def _options(words: list[str]) -> dict[str, str]:
     return options
 
 
-def _channel(value: str | None) -> str | None:
-    """Accept `#name`, `C123` or Slack's escaped `<#C123|name>`; keep the id when given."""
-    if value is None:
-        return None
-    match = re.match(r"^<#(\w+)(\|[^>]*)?>$", value)
-    return match.group(1) if match else value.lstrip("#")
+def _channel(ctx: Ctx, value: str | None) -> str | None:
+    """`#name`, `C123` or Slack's escaped `<#C123|name>`, stored as the channel's id."""
+    return None if value is None else mentions.resolve(ctx, value, "channel")
 
 
 def _prepared(post: PostView, topic_id: int) -> PreparedPost:

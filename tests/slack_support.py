@@ -1,6 +1,6 @@
-"""Test helpers for the Slack adapter: a FakeSlack with admins and user groups, signed
-requests, and a runtime with stored posts. (tests/fakes/slack.py lacks usergroups.users.list,
-users.info admin flags and pins.add, so this subclasses it rather than editing it.)"""
+"""Test helpers for the Slack adapter: a FakeSlack with admins, signed requests, and a
+runtime with stored posts. (tests/fakes/slack.py lacks users.info admin flags and pins.add,
+so this subclasses it rather than editing it.)"""
 
 from __future__ import annotations
 
@@ -38,11 +38,10 @@ FLOOD_TEXTS = (
 
 
 class AdminAwareFakeSlack(FakeSlack):
-    """FakeSlack plus users.info admin flags, usergroups.users.list and pins.add."""
+    """FakeSlack plus users.info admin flags and pins.add."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._groups: dict[str, tuple[str, list[str]]] = {}
         self.pins: list[tuple[str, str, str]] = []  # (team, channel, ts)
 
     def add_member(self, user_id: str, team_id: str, *, role: str | None = None) -> None:
@@ -52,24 +51,15 @@ class AdminAwareFakeSlack(FakeSlack):
             for flag in ("is_admin", "is_owner", "is_primary_owner"):
                 self._users[user_id][flag] = flag == role
 
-    def add_usergroup(self, group_id: str, team_id: str, users: Sequence[str]) -> None:
-        with self._lock:
-            self._groups[group_id] = (team_id, list(users))
-
     def dispatch(
         self, method: str, params: Params, token: str | None, authorization: str
     ) -> Params:
-        if method not in {"usergroups.users.list", "pins.add"}:
+        if method != "pins.add":
             return super().dispatch(method, params, token, authorization)
         team_id = self._tokens.get(token or "")
         if team_id is None:
             raise SlackError("invalid_auth")
-        if method == "pins.add":
-            return self._pin(team_id, params)
-        group = self._groups.get(str(params.get("usergroup")))
-        if group is None or group[0] != team_id:
-            raise SlackError("no_such_subteam")
-        return {"users": list(group[1])}
+        return self._pin(team_id, params)
 
     def _pin(self, team_id: str, params: Params) -> Params:
         channel = self._channel(team_id, params.get("channel"))

@@ -19,7 +19,7 @@ def _topic(args: argparse.Namespace) -> int:
     elif args.action == "preview":
         reply = topics.preview(ctx, args.query)
     else:
-        reply = topics.listing(ctx)
+        reply = topics.listing(ctx, page=None)
     return emit(reply, args)
 
 
@@ -34,7 +34,7 @@ def _source(args: argparse.Namespace) -> int:
     elif args.action == "remove":
         reply = sources.remove(ctx, args.name)
     else:
-        reply = sources.listing(ctx)
+        reply = sources.listing(ctx, page=None)
     return emit(reply, args)
 
 

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.slack.admins import AdminCheck
+from bot.slack.directory import SlackDirectory
 from bot.slack.workspace import DEFAULT_TIMEZONE, workspace
 from commands.context import Ctx
 
@@ -49,10 +50,12 @@ def request_ctx(
             client, team_id, user_id, settings.admin_group if settings is not None else None
         )
     )
-    return runtime.ctx(
+    ctx = runtime.ctx(
         team_id,
         user_id=user_id,
         channel_id=channel_id,
         is_admin=is_admin,
         timezone=settings.timezone if settings is not None else DEFAULT_TIMEZONE,
     )
+    ctx.directory = SlackDirectory(client, team_id)
+    return ctx

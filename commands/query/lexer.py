@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 from commands.query.errors import QueryError
+from commands.typed import ascii_quotes
 
 FIELDS = ("author", "lang", "site", "source")
 MAX_NEAR = 100
@@ -43,6 +44,8 @@ class Token:
 
 
 def lex(query: str) -> list[Token]:
+    # “boil water” typed on a phone is the phrase "boil water" (same length: positions hold).
+    query = ascii_quotes(query)
     tokens: list[Token] = []
     index = 0
     while index < len(query):

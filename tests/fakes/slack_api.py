@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from tests.fakes.slack_blocks import block_kit_problems, view_problems
-from tests.fakes.slack_state import FakeSlackState, Params, SlackError
+from tests.fakes.slack_lists import SlackListMethods
+from tests.fakes.slack_state import Params, SlackError
 
 MAX_ALT_TXT = 1000
 METHODS = {
@@ -25,10 +26,13 @@ METHODS = {
     "conversations.list": "_conversation_list",
     "conversations.join": "_conversation_join",
     "users.info": "_user_info",
+    "users.list": "_users_list",
+    "usergroups.list": "_usergroups_list",
+    "usergroups.users.list": "_usergroups_users_list",
 }
 
 
-class SlackApiMethods(FakeSlackState):
+class SlackApiMethods(SlackListMethods):
     """Per-method behaviour; every method runs with the state lock held."""
 
     def dispatch(
@@ -237,21 +241,6 @@ class SlackApiMethods(FakeSlackState):
 
     def _conversation_info(self, team_id: str, params: Params) -> Params:
         return {"channel": self._channel(team_id, params.get("channel")).as_api()}
-
-    def _conversation_list(self, team_id: str, params: Params) -> Params:
-        wanted = str(params.get("types") or "public_channel")
-        channels = [
-            c.as_api()
-            for c in self._channels.values()
-            if c.team_id == team_id
-            and ("private_channel" in wanted if not c.public else "public_channel" in wanted)
-        ]
-        start, limit = int(params.get("cursor") or 0), int(params.get("limit") or 100)
-        following = start + limit if start + limit < len(channels) else ""
-        return {
-            "channels": channels[start : start + limit],
-            "response_metadata": {"next_cursor": str(following)},
-        }
 
     def _conversation_join(self, team_id: str, params: Params) -> Params:
         channel = self._channel(team_id, params.get("channel"))
