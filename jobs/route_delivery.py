@@ -10,8 +10,10 @@ from sqlalchemy import Engine
 
 from commands.context import Ctx
 from commands.routed import reminder_reply, routed_reply
+from commands.routed_backlog import summary_reply
 from jobs.poster import DeliveryError, Poster
 from storage.deliveries import Claim, Deliveries
+from storage.models import RoutedPost
 from storage.routing import RoutedPosts
 from storage.workspaces import Workspaces
 
@@ -19,6 +21,8 @@ log = logging.getLogger(__name__)
 REMINDERS = 3
 DELIVERY_WINDOW = timedelta(days=2)  # past this, a request nobody saw is better not posted
 REMINDER_WINDOW = timedelta(days=7)
+BACKLOG_AT = 10  # more than this waiting for one channel: summarize instead of posting each
+SHOW_NEWEST = 3  # posted one by one after the summary, so the latest can be claimed at once
 
 CtxFactory = Callable[[str, datetime], Ctx]
 
@@ -26,33 +30,101 @@ CtxFactory = Callable[[str, datetime], Ctx]
 def deliver_routed(
     engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
 ) -> tuple[int, int]:
-    """Post routed posts not yet in Slack, each claimed once; returns (sent, failed)."""
+    """Post routed posts not yet in Slack, each claimed once; returns (sent, failed).
+
+    Per channel: a few are posted one by one (the poster paces them, about one a second);
+    a backlog larger than BACKLOG_AT (the first tick after a route is added over 48 hours
+    of posts, or after an outage) becomes one summary with a "Show them" button, followed
+    by the newest SHOW_NEWEST. A channel Slack rate-limits is left until the next tick.
+    """
     store, deliveries = RoutedPosts(engine), Deliveries(engine)
-    sent = failed = 0
+    by_channel: dict[tuple[str, str], list[RoutedPost]] = {}
     for routed in store.undelivered(now - DELIVERY_WINDOW):
-        assert routed.id is not None
-        claim = deliveries.claim(
-            routed.team_id,
-            f"route:{routed.id}",
-            kind="route",
-            channel=routed.channel,
-            owner=owner,
-            now=now,
-        )
-        if claim is None:  # sent already, held by another worker, or waiting to retry
-            continue
-        try:
-            reply = routed_reply(make_ctx(routed.team_id, now), routed)
-            ts = poster.post(routed.team_id, routed.channel, reply)
-        except DeliveryError as exc:
-            _failed(deliveries, claim, now, exc)
-            log.warning("routed post %s not delivered yet: %s", routed.id, exc)
-            failed += 1
-            continue
-        store.update(routed.team_id, routed.id, message_ts=ts)
-        deliveries.sent(claim, now, ts)
-        sent += 1
+        by_channel.setdefault((routed.team_id, routed.channel), []).append(routed)
+    sent = failed = 0
+    for waiting in by_channel.values():
+        if len(waiting) > BACKLOG_AT:
+            older, waiting = waiting[:-SHOW_NEWEST], waiting[-SHOW_NEWEST:]
+            try:
+                sent += _summarize(store, deliveries, poster, make_ctx, older, now, owner)
+            except DeliveryError:
+                failed += 1
+                continue  # the channel is unavailable or rate-limited: all of it waits
+        for routed in waiting:
+            try:
+                sent += _deliver_one(store, deliveries, poster, make_ctx, routed, now, owner)
+            except DeliveryError as exc:
+                failed += 1
+                if exc.retry_after is not None or exc.permanent:
+                    break  # more posts to this channel now would only be refused too
     return sent, failed
+
+
+def _deliver_one(
+    store: RoutedPosts,
+    deliveries: Deliveries,
+    poster: Poster,
+    make_ctx: CtxFactory,
+    routed: RoutedPost,
+    now: datetime,
+    owner: str,
+) -> int:
+    assert routed.id is not None
+    claim = deliveries.claim(
+        routed.team_id,
+        f"route:{routed.id}",
+        kind="route",
+        channel=routed.channel,
+        owner=owner,
+        now=now,
+    )
+    if claim is None:  # sent already, held by another worker, or waiting to retry
+        return 0
+    try:
+        reply = routed_reply(make_ctx(routed.team_id, now), routed)
+        ts = poster.post(routed.team_id, routed.channel, reply)
+    except DeliveryError as exc:
+        _failed(deliveries, claim, now, exc)
+        log.warning("routed post %s not delivered yet: %s", routed.id, exc)
+        raise
+    store.update(routed.team_id, routed.id, message_ts=ts)
+    deliveries.sent(claim, now, ts)
+    return 1
+
+
+def _summarize(
+    store: RoutedPosts,
+    deliveries: Deliveries,
+    poster: Poster,
+    make_ctx: CtxFactory,
+    older: list[RoutedPost],
+    now: datetime,
+    owner: str,
+) -> int:
+    """One summary message for `older`; they are then delivered (as a summary)."""
+    team_id, channel = older[0].team_id, older[0].channel
+    ids = [routed.id for routed in older if routed.id is not None]
+    claim = deliveries.claim(
+        team_id,
+        f"route-backlog:{channel}:{ids[0]}-{ids[-1]}",
+        kind="route_backlog",
+        channel=channel,
+        owner=owner,
+        now=now,
+    )
+    if claim is None:
+        return 0
+    try:
+        reply = summary_reply(make_ctx(team_id, now), channel, older, SHOW_NEWEST)
+        ts = poster.post(team_id, channel, reply)
+    except DeliveryError as exc:
+        _failed(deliveries, claim, now, exc)
+        log.warning("backlog summary for %s/%s not delivered yet: %s", team_id, channel, exc)
+        raise
+    store.mark_summarized(team_id, ids, ts)
+    deliveries.sent(claim, now, ts)
+    log.info("summarized %d routed posts for %s/%s in one message", len(ids), team_id, channel)
+    return 1
 
 
 def remind_unclaimed(

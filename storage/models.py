@@ -368,7 +368,8 @@ class RoutedPost(SQLModel, table=True):
     channel: str = Field(max_length=32)
     categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     reason: str = Field(default="", max_length=1000)
-    status: str = Field(default="new", max_length=16)  # new | claimed | resolved | not_actionable
+    # new | claimed | resolved | not_actionable | summarized (shown in a backlog summary)
+    status: str = Field(default="new", max_length=16)
     message_ts: str | None = Field(default=None, max_length=32)
     claimed_by: str | None = Field(default=None, max_length=32)
     claimed_at: datetime | None = Field(default=None, sa_column=utc_column())

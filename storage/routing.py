@@ -16,6 +16,8 @@ from storage.models import Post, Route, RoutedPost, SourceRow, Workspace
 from storage.reads import PostView, post_view
 
 CLOSED = ("resolved", "not_actionable")
+# Part of a backlog shown as one summary message (jobs/route_delivery.py), not one by one.
+SUMMARIZED = "summarized"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,32 @@ class RoutedPosts:
         )
         with Session(self.engine) as session:
             return list(session.exec(stmt))
+
+    def summarized(self, team_id: str, channel: str, lo: int, hi: int) -> list[RoutedPost]:
+        """A channel's routed posts folded into one backlog summary, newest first."""
+        stmt = (
+            select(RoutedPost)
+            .where(
+                RoutedPost.team_id == team_id,
+                RoutedPost.channel == channel,
+                col(RoutedPost.status) == SUMMARIZED,
+                col(RoutedPost.id) >= lo,
+                col(RoutedPost.id) <= hi,
+            )
+            .order_by(col(RoutedPost.id).desc())
+        )
+        with Session(self.engine) as session:
+            return list(session.exec(stmt))
+
+    def mark_summarized(self, team_id: str, ids: Sequence[int], message_ts: str) -> None:
+        """These were shown in one summary message (`message_ts`), not posted one by one."""
+        stmt = (
+            update(RoutedPost)
+            .where(col(RoutedPost.team_id) == team_id, col(RoutedPost.id).in_(list(ids)))
+            .values(status=SUMMARIZED, message_ts=message_ts)
+        )
+        with self.engine.begin() as conn:
+            conn.execute(stmt)
 
     def unclaimed(self, routed_since: datetime) -> list[RoutedPost]:
         """Posted and still unclaimed, routed since the given time, across teams."""

@@ -20,6 +20,7 @@ from bot.slack.messages import (
     slack_error,
     upload_chart,
 )
+from bot.slack.pacing import ChannelPacer, HeldError
 from commands.context import Reply
 from jobs.poster import DeliveryError
 
@@ -48,8 +49,13 @@ class SlackPoster:
     class is a long one, handed to the scheduler as `retry_after`.
     """
 
-    def __init__(self, client_for_team: Callable[[str], WebClient]) -> None:
+    def __init__(
+        self, client_for_team: Callable[[str], WebClient], pacer: ChannelPacer | None = None
+    ) -> None:
         self.client_for_team = client_for_team
+        # Every post of a bulk delivery (routed posts, digests, alerts, reminders) goes
+        # through here, so pacing here paces them all, per channel.
+        self.pacer = pacer or ChannelPacer()
 
     def post(
         self,
@@ -60,7 +66,11 @@ class SlackPoster:
         thread_ts: str | None = None,
         key: str | None = None,
     ) -> str:
-        with _as_delivery_error(team_id, channel):
+        try:
+            self.pacer.wait(team_id, channel)
+        except HeldError as held:
+            raise DeliveryError("Slack rate limit", retry_after=held.seconds) from held
+        with _as_delivery_error(team_id, channel, self.pacer):
             client = self.client_for_team(team_id)
             ts = post_message(client, channel, reply, thread_ts=thread_ts, key=key)
         if reply.chart is not None:
@@ -99,11 +109,16 @@ class SlackPoster:
 
 
 @contextmanager
-def _as_delivery_error(team_id: str, channel: str) -> Iterator[None]:
+def _as_delivery_error(
+    team_id: str, channel: str, pacer: ChannelPacer | None = None
+) -> Iterator[None]:
     try:
         yield
     except SlackApiError as exc:
-        raise delivery_error(exc, channel) from exc
+        error = delivery_error(exc, channel)
+        if pacer is not None and error.retry_after is not None:
+            pacer.hold(team_id, channel, error.retry_after)
+        raise error from exc
     except LookupError as exc:  # no installation for this workspace
         raise DeliveryError(str(exc), permanent=True) from exc
     except SlackClientError as exc:

@@ -74,6 +74,9 @@ class FakeSlack(SlackApiMethods):
         self._holds: dict[str, threading.Event] = {}
         self._held: list[str] = []  # calls that reached a hold
         self._response_uses: dict[str, int] = {}
+        self._channel_rate: tuple[float, int, float] | None = None
+        self._channel_posts: dict[str, list[float]] = {}
+        self.rate_limited: list[str] = []  # channels whose posts were refused with 429
         self._responses: list[dict[str, Any]] = []
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
@@ -140,6 +143,27 @@ class FakeSlack(SlackApiMethods):
         with self._lock:
             self._holds[method] = release
         return release
+
+    def enforce_channel_rate(
+        self, *, per_second: float = 1.0, burst: int = 5, window: float = 10.0
+    ) -> None:
+        """Refuse chat.postMessage with 429 (Retry-After: 1) once a channel has had more than
+        `per_second * window + burst` messages in the last `window` seconds: Slack allows
+        "1 message per second per channel", with short bursts."""
+        with self._lock:
+            self._channel_rate = (per_second, burst, window)
+
+    def _over_channel_rate(self, method: str, params: dict[str, Any]) -> bool:
+        if self._channel_rate is None or method != "chat.postMessage":
+            return False
+        per_second, burst, window = self._channel_rate
+        channel, now = str(params.get("channel")), time.monotonic()
+        recent = [t for t in self._channel_posts.get(channel, []) if t > now - window]
+        if len(recent) >= per_second * window + burst:
+            self.rate_limited.append(channel)
+            return True
+        self._channel_posts[channel] = [*recent, now]
+        return False
 
     def _take_scenario(self, method: str) -> tuple[int, str, dict[str, str]] | None:
         queue = self._scenarios.get(method)
@@ -214,6 +238,8 @@ class FakeSlack(SlackApiMethods):
             if scenario is not None:
                 status, error, extra_headers = scenario
                 return _json_reply(status, {"ok": False, "error": error}, extra_headers)
+            if self._over_channel_rate(method, params):
+                return _json_reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
             try:
                 data = self.dispatch(method, params, token, authorization)
             except SlackError as failure:
