@@ -187,7 +187,12 @@ def test_earshot_help_is_ephemeral_and_acked_without_placeholder(
     assert "/sentiment <topic or query>" in response["body"]["text"]
 
 
-def test_retried_events_are_dropped(app: App, fake: AdminAwareFakeSlack) -> None:
+@pytest.mark.parametrize("first_delivery", [{}, {"x-slack-retry-num": "0"}])
+def test_a_retry_of_a_handled_event_is_dropped(
+    app: App, fake: AdminAwareFakeSlack, first_delivery: dict[str, str]
+) -> None:
+    """A first delivery (no header in HTTP mode, `0` when mirrored from Socket Mode's
+    retry_attempt) is handled; Slack's retry of that same event_id is not."""
     body = json.dumps(
         {
             "team_id": "T111",
@@ -198,7 +203,9 @@ def test_retried_events_are_dropped(app: App, fake: AdminAwareFakeSlack) -> None
             "event": {"type": "app_home_opened", "user": "U111", "tab": "home"},
         }
     )
+    assert app.dispatch(bolt_request(body, "application/json", **first_delivery)).status == 200
+    assert len(fake.calls_to("views.publish")) == 1
     response = app.dispatch(bolt_request(body, "application/json", **{"x-slack-retry-num": "1"}))
     assert response.status == 200
     assert response.headers["x-slack-no-retry"] == ["1"]
-    assert fake.calls_to("views.publish") == []
+    assert len(fake.calls_to("views.publish")) == 1

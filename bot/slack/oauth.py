@@ -30,6 +30,11 @@ BOT_SCOPES = (
     # went out (jobs/deliver.py).
     "channels:history",
     "groups:history",
+    # Typed #channel / @user / @group names resolved to ids (conversations.list,
+    # users.list, usergroups.list: bot/slack/directory.py); users:read and
+    # usergroups:read also serve the admin check.
+    "channels:read",
+    "groups:read",
     "users:read",
     "usergroups:read",
 )
