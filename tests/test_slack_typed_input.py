@@ -19,6 +19,7 @@ from bot.slack.directory import clear_cache
 from commands.query import Document, parse
 from storage.incidents import Incidents
 from storage.routing import Routes
+from storage.schedules import Schedules
 from storage.sources import Sources
 from storage.topics import Topics
 from storage.workspaces import Workspaces
@@ -194,6 +195,30 @@ def test_sources_list_is_paged_too(
     assert all(f"a-rather-long-source-name-{i:03d}" in "".join(pages) for i in range(200))
     refused = earshot(app, fake, f"sources list {page + 5}")
     assert "no page" in refused["text"]
+
+
+def test_a_long_text_only_reply_is_shown_whole(
+    app: App, fake: AdminAwareFakeSlack, runtime: Runtime, now: datetime
+) -> None:
+    """Replies built as text alone (digest show, incident status, alerts list) were cut at
+    3,000 characters; past that they are now split across sections."""
+    schedules = Schedules(runtime.engine)
+    for index in range(80):
+        schedules.upsert(
+            "T111",
+            f"CFILL{index:04d}",
+            topics=[f"a-topic-with-a-long-name-{index}"],
+            local_time="08:30",
+            timezone="America/Edmonton",
+            frequency="daily",
+            weekday=0,
+            created_by="U111",
+            now=now,
+        )
+    reply = earshot(app, fake, "digest show")
+    text = shown(reply)
+    assert all(f"a-topic-with-a-long-name-{index}" in text for index in range(80))
+    assert fake.violations == []
 
 
 # -- 7. typographic quotes ---------------------------------------------------------------

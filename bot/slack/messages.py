@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from commands import blocks as bk
 from commands.charts import Chart
 from commands.context import Reply
+from commands.paging import sections
 
 ALT_TXT_MAX = 1000  # files.getUploadURLExternal rejects longer alt text
 TEXT_MAX = 3000  # beyond this Slack truncates the notification text anyway
@@ -33,6 +34,10 @@ def message_args(reply: Reply) -> dict[str, Any]:
     args: dict[str, Any] = {"text": bk.truncate(reply.text, TEXT_MAX)}
     if reply.blocks:
         args["blocks"] = bk.limit_blocks(reply.blocks)
+    elif len(reply.text) > TEXT_MAX:
+        # A long text-only reply would lose its tail to the cut above: show it whole, split
+        # line by line across sections (the cut text stays as the notification fallback).
+        args["blocks"] = bk.limit_blocks(sections(reply.text.splitlines()))
     return args
 
 
