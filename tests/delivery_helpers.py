@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -12,6 +12,7 @@ from bot.runtime import Runtime
 from bot.scheduler import Ticks
 from bot.settings import Settings
 from bot.slack.clients import web_client
+from bot.slack.pacing import ChannelPacer
 from bot.slack.poster import SlackPoster
 from jobs.ingest import SourceRef
 from jobs.sources.base import RawPost
@@ -53,7 +54,17 @@ def wired(db_url: str, fake: FakeSlack | str, clock: Clock, owner: str = "worker
     settings = Settings(database_url=db_url, slack_bot_token=TOKEN, slack_api_url=api)
     runtime = runtime_for(settings, clock)
     client = web_client(settings, TOKEN, max_wait=0)
-    return Ticks(runtime, SlackPoster(lambda _team: client), owner)
+    return Ticks(runtime, SlackPoster(lambda _team: client, pacer_on(clock)), owner)
+
+
+def pacer_on(clock: Clock) -> ChannelPacer:
+    """Per-channel pacing on the test's clock: a Retry-After hold ends when the test moves
+    the clock past it, and pacing waits move the clock rather than take real time."""
+
+    def advance(seconds: float) -> None:
+        clock.now += timedelta(seconds=seconds)
+
+    return ChannelPacer(clock=lambda: clock.now.timestamp(), sleep=advance)
 
 
 def store(runtime: Runtime, team: str, posts: list[RawPost], now: datetime) -> None:

@@ -89,6 +89,15 @@ def test_long_rate_limit_becomes_retry_after(
         poster.post("T111", "C111", digest(now))
     assert raised.value.retry_after == 120 and not raised.value.permanent
     assert fake.messages == []
+    # Retry-After holds the channel: the next post there is not even sent to Slack...
+    with pytest.raises(DeliveryError) as held:
+        poster.post("T111", "C111", digest(now))
+    assert held.value.retry_after is not None and 100 < held.value.retry_after <= 120
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    # ...while other channels go on.
+    fake.add_channel("C111B", "T111")
+    poster.post("T111", "C111B", digest(now, chart=False))
+    assert len(fake.messages) == 1
 
 
 def test_missing_membership_is_retryable_with_a_clear_message(
