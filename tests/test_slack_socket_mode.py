@@ -1,5 +1,5 @@
-"""Socket Mode wiring through `earshot run` (the fake serves no WebSocket, so the test stops
-at apps.connections.open; a full envelope round trip would need an aiohttp fake)."""
+"""Socket Mode wiring through `earshot run`: the process asks for a connection with the app
+token. (Envelopes, acks, refreshes and drops end to end: test_slack_socket_mode_e2e.py.)"""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_socket_mode_connects_with_the_app_token(tmp_path: Path) -> None:
     """Socket Mode wiring: `earshot run` opens a connection on SLACK_API_URL with the xapp-
-    token. (The fake serves no WebSocket, so this stops at apps.connections.open.)"""
+    token (this fake hands out no WebSocket, so the process stops at apps.connections.open)."""
     with FakeSlack() as fake:
         fake.add_team("T111")
         env = {
