@@ -153,15 +153,15 @@ class Http:
                 code = response.status_code
                 if code != 429 and code < 500:
                     return response
-                wait = plausible_wait(
-                    parse_retry_after(response.headers, self.now(), rate_limited=code == 429)
-                )
+                asked = parse_retry_after(response.headers, self.now(), rate_limited=code == 429)
+                wait = plausible_wait(asked)
                 status = "rate_limited" if code == 429 else "failing"
                 problem = f"HTTP {code}" + (" (rate limited)" if code == 429 else "")
-                if wait is not None and wait > self.policy.max_wait:
+                if asked is not None and wait is not None and wait > self.policy.max_wait:
+                    capped = " (capped: its reset time was further away)" if asked > wait else ""
                     raise self.error(
-                        f"{problem}; the server asks to wait {describe_wait(wait)}, so the next "
-                        "try waits that long",
+                        f"{problem}; the server asks to wait {describe_wait(wait)}{capped}; "
+                        "the next try waits that long",
                         status,
                         wait,
                     )

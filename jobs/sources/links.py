@@ -3,7 +3,8 @@
 Google Alerts, Bing News, Facebook, Outlook Safe Links and Slack wrap the real address in
 their own; `site:` would then see google.com. Only redirectors that carry the target in the
 URL itself are unwrapped: nothing is fetched. t.co links carry nothing, so they are replaced
-only where the feed gives the expanded address alongside (`data-expanded-url`).
+only where the feed gives the expanded address alongside (`title` or
+`data-expanded-url` on the link, as Twitter's own HTML does).
 """
 
 from __future__ import annotations

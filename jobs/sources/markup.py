@@ -53,7 +53,9 @@ class _TextCollector(HTMLParser):
         href = (attrs.get("href") or "").strip()
         classes = set((attrs.get("class") or "").split())
         rel = set((attrs.get("rel") or "").split())
-        expanded = web_url(attrs.get("data-expanded-url"))
+        # Twitter's own HTML puts the expanded address in `title`; feedparser's sanitizer
+        # keeps `title` and drops data-* attributes, so both are looked at.
+        expanded = web_url(attrs.get("data-expanded-url")) or web_url(attrs.get("title"))
         if expanded and _is_shortener(href):
             href = expanded  # t.co and friends: the feed tells us where the link goes
         if classes & _NON_CONTENT_LINK_CLASSES or "tag" in rel:
