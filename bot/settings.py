@@ -32,6 +32,8 @@ class Settings:
     default_team: str = "local"
     admin_users: frozenset[str] = field(default_factory=frozenset)
     scan_tick_seconds: int = 15  # how often the scheduler looks for due sources
+    # Sources may fetch only public addresses unless this allows more ("1", or a CIDR list).
+    allow_private_sources: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +55,7 @@ class Settings:
             secret_key=get("EARSHOT_SECRET_KEY"),
             admin_users=admins,
             scan_tick_seconds=int(get("EARSHOT_SCAN_TICK_SECONDS") or 15),
+            allow_private_sources=get("EARSHOT_ALLOW_PRIVATE_SOURCES"),
         )
 
     @property

@@ -78,6 +78,7 @@ def listing(ctx: Ctx) -> Reply:
                 "last_success_at": r.last_success_at.isoformat() if r.last_success_at else None,
                 "consecutive_failures": r.consecutive_failures,
                 "last_error": r.last_error,
+                "health_note": r.health_note,
                 "posts": r.posts_total,
             }
             for r in rows
@@ -88,6 +89,8 @@ def listing(ctx: Ctx) -> Reply:
 
 
 def test(ctx: Ctx, name: str) -> Reply:
+    # Admins only: a test fetch is a request Earshot makes on the caller's behalf.
+    ctx.require_admin("test sources")
     row = Sources(ctx.engine).get(ctx.team_id, name)
     if row is None:
         raise UsageError(f"No source named {name!r}. `/earshot sources list` shows the names.")
@@ -156,6 +159,8 @@ def _line(row: SourceRow, now: datetime) -> str:
     if row.enabled and row.consecutive_failures:
         error = bk.escape_mrkdwn(row.last_error or "")
         line += f"; {row.consecutive_failures} failures in a row: {error}"
+    elif row.enabled and row.health_note:
+        line += f"\n    :warning: {bk.escape_mrkdwn(row.health_note)}"
     return line
 
 

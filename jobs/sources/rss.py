@@ -51,10 +51,12 @@ class RssSource:
         now: Clock = utc_now,
         policy: RetryPolicy | None = None,
     ) -> None:
-        self.url = settings["url"]
+        url = httpx.URL(settings["url"])
+        # Sources added before credentials became settings may still carry them in the URL.
+        self.url = str(url.copy_with(userinfo=b"")) if url.userinfo else settings["url"]
         self.now = now
-        user = settings.get("username") or ""
-        password = settings.get("password") or ""
+        user = settings.get("username") or url.username
+        password = settings.get("password") or url.password
         self.auth = (user, password) if user or password else None
         label = f"rss {httpx.URL(self.url).host}"
         self.http = Http(
