@@ -89,7 +89,7 @@ def run_scan(
     try:
         kwargs = {"sleep": sleep} if sleep else {}
         try:
-            source = build_source(row.kind, open_settings(row.settings), client, **kwargs)
+            source = build_source(row.kind, open_settings(row.settings), client, now=now, **kwargs)
         except ValueError as exc:  # settings that no longer validate, or sealed with another key
             raise SourceError(f"{row.kind} source {row.name}: {exc}", status="failing") from None
         result = source.fetch(row.cursor)

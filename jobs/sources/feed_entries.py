@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from jobs.sources.base import RawPost
 from jobs.sources.common import as_str, normalize_lang, unique
@@ -16,6 +18,7 @@ from jobs.sources.links import clean_link
 from jobs.sources.markup import html_to_text, tidy_text
 
 _DATE_KEYS = ("published", "updated", "created")
+_GUID = re.compile(r"<guid\b[^>]*>\s*([^<\s]+)\s*</guid\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,9 @@ class FeedContext:
     feed_url: str
     now: datetime
     lang: str | None = None
+    # A bare `<guid>570</guid>` without a <link>: feedparser makes "https://host/570" its
+    # link, a page that most likely does not exist. These are those made-up links.
+    guessed_links: frozenset[str] = frozenset()
     unreadable_dates: list[str] = field(default_factory=list)
 
 
@@ -41,6 +47,8 @@ def entry_to_post(entry: Any, id_entry: Any, ctx: FeedContext) -> RawPost | None
     title = _plain(entry, "title")
     summary, summary_links = html_to_text(as_str(entry.get("summary")) or "")
     link = clean_link(as_str(entry.get("link")))
+    if entry.get("guidislink") and link in ctx.guessed_links:
+        link = None
     if not (title or summary or link):
         return None
     created_at, raw_date = _entry_time(entry, ctx)
@@ -60,6 +68,12 @@ def entry_to_post(entry: Any, id_entry: Any, ctx: FeedContext) -> RawPost | None
         links=unique([link or "", *summary_links]),
         time_estimated=created_at is None,
     )
+
+
+def guessed_links(text: str, *bases: str) -> frozenset[str]:
+    """The links feedparser would make of relative guids, resolved against each base."""
+    relative = {g for g in _GUID.findall(text) if not urlsplit(g).scheme}
+    return frozenset(urljoin(base, guid) for guid in relative for base in bases)
 
 
 def _plain(entry: Mapping[str, Any], key: str) -> str:

@@ -12,7 +12,7 @@ from jobs.sources import mastodon, reddit
 from jobs.sources.base import Source
 from jobs.sources.bluesky import BlueskySource
 from jobs.sources.common import max_pages_setting
-from jobs.sources.http import Sleep
+from jobs.sources.http import Clock, Sleep, utc_now
 from jobs.sources.mastodon import MastodonSource
 from jobs.sources.outbound import OutboundPolicy, check_url
 from jobs.sources.reddit import RedditSource
@@ -201,8 +201,13 @@ def secret_settings(kind: str) -> set[str]:
 
 
 def build_source(
-    kind: str, settings: Mapping[str, str], client: httpx.Client, *, sleep: Sleep = time.sleep
+    kind: str,
+    settings: Mapping[str, str],
+    client: httpx.Client,
+    *,
+    sleep: Sleep = time.sleep,
+    now: Clock = utc_now,
 ) -> Source:
     """Validate the settings and construct the connector around the shared client."""
     cleaned = validate_settings(kind, settings)
-    return SOURCE_KINDS[kind].factory(cleaned, client, sleep=sleep)
+    return SOURCE_KINDS[kind].factory(cleaned, client, sleep=sleep, now=now)

@@ -23,7 +23,12 @@ from jobs.sources.common import (
     oldest_first,
     parse_time,
 )
-from jobs.sources.feed_entries import FeedContext, entry_to_post, unreadable_dates_warning
+from jobs.sources.feed_entries import (
+    FeedContext,
+    entry_to_post,
+    guessed_links,
+    unreadable_dates_warning,
+)
 from jobs.sources.feed_text import decode_feed, for_parser, strip_trailing_misc
 from jobs.sources.http import Clock, Http, RetryPolicy, Sleep, utc_now
 
@@ -159,7 +164,10 @@ def parse_feed(
     if decoded.repaired_bytes:
         notes.append(f"{decoded.repaired_bytes} stray byte(s) read as windows-1252")
     ctx = FeedContext(
-        feed_url=feed_url, now=now, lang=normalize_lang(parsed.get("feed", {}).get("language"))
+        feed_url=feed_url,
+        now=now,
+        lang=normalize_lang(parsed.get("feed", {}).get("language")),
+        guessed_links=guessed_links(decoded.text, base_url or feed_url),
     )
     entries = parsed.get("entries", [])
     id_entries = by_id.get("entries", [])
