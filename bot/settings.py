@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
+from jobs.sources.outbound import OutboundPolicy
 from storage.engine import DEFAULT_URL
 
 SECRET_FIELDS = frozenset(
@@ -44,6 +45,8 @@ class Settings:
             return value or None
 
         admins = frozenset(filter(None, (get("EARSHOT_ADMIN_USERS") or "").split(",")))
+        allow_private = get("EARSHOT_ALLOW_PRIVATE_SOURCES")
+        OutboundPolicy.from_setting(allow_private)  # a typo fails at start-up, with the fix
         return cls(
             database_url=get("DATABASE_URL") or DEFAULT_URL,
             slack_bot_token=get("SLACK_BOT_TOKEN"),
@@ -55,7 +58,7 @@ class Settings:
             secret_key=get("EARSHOT_SECRET_KEY"),
             admin_users=admins,
             scan_tick_seconds=int(get("EARSHOT_SCAN_TICK_SECONDS") or 15),
-            allow_private_sources=get("EARSHOT_ALLOW_PRIVATE_SOURCES"),
+            allow_private_sources=allow_private,
         )
 
     @property

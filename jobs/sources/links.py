@@ -101,3 +101,8 @@ def _bing_ck(query: dict[str, list[str]]) -> str | None:
         if web_url(decoded):
             return decoded
     return None
+
+
+def clean_links(values: list[str]) -> list[str]:
+    """`clean_link` over a list, dropping what is not a web URL."""
+    return [link for link in map(clean_link, values) if link]

@@ -23,6 +23,7 @@ from jobs.sources.common import (
     urls_in_text,
 )
 from jobs.sources.http import USER_AGENT, Clock, Http, RetryPolicy, Sleep, error_code, utc_now
+from jobs.sources.links import clean_links
 from jobs.sources.markup import tidy_text
 from jobs.sources.tokens import TOKENS, Credentials
 
@@ -213,10 +214,5 @@ def _link_to_post(child: dict[str, Any]) -> RawPost | None:
         reposts=as_count(link.get("num_crossposts")),
         replies=as_count(link.get("num_comments")),
         is_repost=bool(link.get("crosspost_parent")),
-        links=unique(
-            [
-                target if target and target.startswith(("http://", "https://")) else "",
-                *urls_in_text(body),
-            ]
-        ),
+        links=unique(clean_links([target or "", *urls_in_text(body)])),
     )
