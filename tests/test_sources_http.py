@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from jobs.sources.base import SourceError
-from jobs.sources.http import USER_AGENT, Http, RetryPolicy, parse_retry_after
+from jobs.sources.http import USER_AGENT, Http, RetryPolicy
+from jobs.sources.waits import parse_retry_after
 
 NOW = datetime(2024, 11, 5, 14, 0, tzinfo=UTC)
 
