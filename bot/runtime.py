@@ -17,7 +17,13 @@ from jobs.ingest import Ingestor
 from jobs.sentiment.scorer import Scorer
 from jobs.sources.base import SourceError
 from jobs.sources.http import USER_AGENT
-from jobs.sources.registry import build_source, secret_settings, validate_settings
+from jobs.sources.outbound import OutboundPolicy, make_client
+from jobs.sources.registry import (
+    build_source,
+    check_destinations,
+    secret_settings,
+    validate_settings,
+)
 from storage.engine import make_engine
 from storage.migrations import upgrade
 from storage.models import SourceRow
@@ -50,17 +56,20 @@ class Runtime:
     def sealer(self) -> Sealer:
         return Sealer(self.settings.secret_key)
 
+    @cached_property
+    def outbound(self) -> OutboundPolicy:
+        return OutboundPolicy.from_setting(self.settings.allow_private_sources)
+
     def validate_source(self, kind: str, settings: dict[str, str]) -> dict[str, str]:
-        """Check a source's settings, then seal its secrets when a key is configured."""
-        return self.sealer.seal_settings(validate_settings(kind, settings), secret_settings(kind))
+        """Check a source's settings and addresses, then seal its secrets when a key is set."""
+        cleaned = validate_settings(kind, settings)
+        check_destinations(kind, cleaned, self.outbound)
+        return self.sealer.seal_settings(cleaned, secret_settings(kind))
 
     @cached_property
     def http(self) -> httpx.Client:
-        return httpx.Client(
-            timeout=httpx.Timeout(20.0, connect=10.0),
-            headers={"User-Agent": USER_AGENT},
-            follow_redirects=True,
-        )
+        """Every source fetch goes through this client: public addresses only (see outbound)."""
+        return make_client(self.outbound, user_agent=USER_AGENT)
 
     def ctx(
         self,

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
+from jobs.sources.outbound import OutboundPolicy
 from storage.engine import DEFAULT_URL
 
 SECRET_FIELDS = frozenset(
@@ -32,6 +33,8 @@ class Settings:
     default_team: str = "local"
     admin_users: frozenset[str] = field(default_factory=frozenset)
     scan_tick_seconds: int = 15  # how often the scheduler looks for due sources
+    # Sources may fetch only public addresses unless this allows more ("1", or a CIDR list).
+    allow_private_sources: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -42,6 +45,8 @@ class Settings:
             return value or None
 
         admins = frozenset(filter(None, (get("EARSHOT_ADMIN_USERS") or "").split(",")))
+        allow_private = get("EARSHOT_ALLOW_PRIVATE_SOURCES")
+        OutboundPolicy.from_setting(allow_private)  # a typo fails at start-up, with the fix
         return cls(
             database_url=get("DATABASE_URL") or DEFAULT_URL,
             slack_bot_token=get("SLACK_BOT_TOKEN"),
@@ -53,6 +58,7 @@ class Settings:
             secret_key=get("EARSHOT_SECRET_KEY"),
             admin_users=admins,
             scan_tick_seconds=int(get("EARSHOT_SCAN_TICK_SECONDS") or 15),
+            allow_private_sources=allow_private,
         )
 
     @property

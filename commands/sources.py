@@ -80,6 +80,7 @@ def listing(ctx: Ctx, page: int | None = 1) -> Reply:
                 "last_success_at": r.last_success_at.isoformat() if r.last_success_at else None,
                 "consecutive_failures": r.consecutive_failures,
                 "last_error": r.last_error,
+                "health_note": r.health_note,
                 "posts": r.posts_total,
             }
             for r in rows
@@ -90,6 +91,8 @@ def listing(ctx: Ctx, page: int | None = 1) -> Reply:
 
 
 def test(ctx: Ctx, name: str) -> Reply:
+    # Admins only: a test fetch is a request Earshot makes on the caller's behalf.
+    ctx.require_admin("test sources")
     row = Sources(ctx.engine).get(ctx.team_id, name)
     if row is None:
         raise UsageError(f"No source named {name!r}. `/earshot sources list` shows the names.")
@@ -158,6 +161,8 @@ def _line(row: SourceRow, now: datetime) -> str:
     if row.enabled and row.consecutive_failures:
         error = bk.escape_mrkdwn(row.last_error or "")
         line += f"; {row.consecutive_failures} failures in a row: {error}"
+    elif row.enabled and row.health_note:
+        line += f"\n    :warning: {bk.escape_mrkdwn(row.health_note)}"
     return line
 
 

@@ -191,4 +191,5 @@ class Ingestor:
             neu=score.neu if score else None,
             neg=score.neg if score else None,
             topic_ids=topic_ids,
+            time_estimated=post.time_estimated,
         )

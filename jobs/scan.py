@@ -88,7 +88,10 @@ def run_scan(
         return ScanOutcome(row.name, row.team_id, ok=True, status="busy", skipped=True)
     try:
         kwargs = {"sleep": sleep} if sleep else {}
-        source = build_source(row.kind, open_settings(row.settings), client, **kwargs)
+        try:
+            source = build_source(row.kind, open_settings(row.settings), client, now=now, **kwargs)
+        except ValueError as exc:  # settings that no longer validate, or sealed with another key
+            raise SourceError(f"{row.kind} source {row.name}: {exc}", status="failing") from None
         result = source.fetch(row.cursor)
         workspace = Workspaces(ingestor.engine).get(row.team_id)
         batch = ingestor.ingest(
@@ -100,7 +103,7 @@ def run_scan(
             advance_cursor=True,
             pseudonymize=bool(workspace and workspace.pseudonymize_authors),
         )
-        sources.record_success(row.id, now())
+        sources.record_success(row.id, now(), note="; ".join(result.warnings) or None)
         log.info(
             "scanned %s/%s: %d new, %d matches",
             row.team_id,
@@ -118,7 +121,12 @@ def run_scan(
         log.warning("source %s/%s failed (%s): %s", row.team_id, row.name, exc.status, exc)
         return ScanOutcome(row.name, row.team_id, ok=False, status=exc.status, error=str(exc))
     except Exception as exc:  # a broken source or parser must never stop the others
-        message = f"{type(exc).__name__}: {exc}"
+        # The exception's text stays in the log: it may quote what a server sent.
+        message = (
+            f"{row.kind} source {row.name}: Earshot failed reading it ({type(exc).__name__}), "
+            "a bug rather than a problem with the source; the log has the details, and the "
+            "next scan tries again"
+        )
         sources.record_failure(row.id, now(), status="failing", error=message)
         log.exception("source %s/%s crashed", row.team_id, row.name)
         return ScanOutcome(row.name, row.team_id, ok=False, status="failing", error=message)

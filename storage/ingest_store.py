@@ -60,6 +60,7 @@ POST_COLUMNS = (
     "pos",
     "neu",
     "neg",
+    "time_estimated",
 )
 MATCH_COLUMNS = ("topic_id", "post_id", "team_id", "created_at")
 AUTHOR_COLUMNS = ("topic_id", "day", "author", "team_id", "followers", "posts")
@@ -90,6 +91,7 @@ class PreparedPost:
     neu: float | None = None
     neg: float | None = None
     topic_ids: list[int] = field(default_factory=list)
+    time_estimated: bool = False
 
     @property
     def engagement(self) -> int:
@@ -196,6 +198,7 @@ def _post_row(team_id: str, source_id: int, post: PreparedPost, now: datetime) -
         post.pos,
         post.neu,
         post.neg,
+        post.time_estimated,
     )
 
 

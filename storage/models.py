@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Dialect, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -71,6 +82,8 @@ class SourceRow(SQLModel, table=True):
     last_success_at: datetime | None = Field(default=None, sa_column=utc_column())
     last_attempt_at: datetime | None = Field(default=None, sa_column=utc_column())
     last_error: str | None = Field(default=None, max_length=500)
+    # What health should say although the last scan worked (dates guessed, feed moved).
+    health_note: str | None = Field(default=None, max_length=500)
     failing_since: datetime | None = Field(default=None, sa_column=utc_column())
     consecutive_failures: int = 0
     next_run_at: datetime | None = Field(default=None, sa_column=utc_column(index=True))
@@ -114,6 +127,10 @@ class Post(SQLModel, table=True):
     pos: float | None = None
     neu: float | None = None
     neg: float | None = None
+    # The source gave no readable time: `created_at` is when Earshot first saw the post.
+    time_estimated: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class TopicMatch(SQLModel, table=True):

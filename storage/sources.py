@@ -177,7 +177,8 @@ class Sources:
                 .values(lease_owner=None, lease_expires_at=None)
             )
 
-    def record_success(self, source_id: int, now: datetime) -> None:
+    def record_success(self, source_id: int, now: datetime, *, note: str | None = None) -> None:
+        """A scan worked; `note` is what its health should still say (or None)."""
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(SourceRow.interval_seconds).where(SourceRow.id == source_id)
@@ -191,6 +192,7 @@ class Sources:
                     last_attempt_at=now,
                     consecutive_failures=0,
                     failing_since=None,
+                    health_note=note[:500] if note else None,
                     next_run_at=now + timedelta(seconds=row[0]),
                 )
             )

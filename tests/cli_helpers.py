@@ -16,12 +16,20 @@ def cli_env(db_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+LOOPBACK_SOURCES = {"EARSHOT_ALLOW_PRIVATE_SOURCES": "127.0.0.1"}  # for sources faked on loopback
+
+
 def earshot(
-    db_url: str, *args: str, check: bool = True, timeout: float = 120, input: str | None = None
+    db_url: str,
+    *args: str,
+    check: bool = True,
+    timeout: float = 120,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        env=cli_env(db_url),
+        env=cli_env(db_url, **(env or {})),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from storage.models import Post, SourceRow, TopicHour, TopicMatch
 from storage.sources import Sources
 from storage.topics import Topics
-from tests.cli_helpers import earshot, kill, spawn
+from tests.cli_helpers import LOOPBACK_SOURCES, earshot, kill, spawn
 from tests.fakes.sources import FakeServer, Reply, Seen, payload
 
 ROWS = 30_000
@@ -113,7 +113,7 @@ def test_scan_killed_midway_then_rerun(
     )
     with engine.begin() as conn:  # pretend status 5000 was stored by an earlier scan
         conn.execute(update(SourceRow).values(cursor='{"min_id": "5000"}'))
-    proc = spawn(db_url, "scan", "--once")
+    proc = spawn(db_url, "scan", "--once", **LOOPBACK_SOURCES)
     try:
         _wait_until(lambda: len(server.seen("/api/v1/timelines/tag/flood")) >= 2)
     finally:
@@ -122,7 +122,9 @@ def test_scan_killed_midway_then_rerun(
     row = Sources(engine).get("local", "county")
     assert row is not None and row.cursor == '{"min_id": "5000"}' and row.lease_owner
     release.set()
-    result = earshot(db_url, "scan", "--once")  # the dead worker's lease is freed at once
+    result = earshot(
+        db_url, "scan", "--once", env=LOOPBACK_SOURCES
+    )  # the dead worker's lease is freed at once
     assert "county: 120 new posts" in result.stdout
     with Session(engine) as session:
         ids = list(session.exec(select(Post.external_id).order_by(col(Post.external_id))))

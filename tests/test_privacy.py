@@ -30,7 +30,9 @@ PASSWORD = "abcd-efgh-ijkl-mnop"
 
 
 def _runtime(db_url: str, key: str | None = None) -> Runtime:
-    return runtime_for(Settings(database_url=db_url, secret_key=key), lambda: NOW)
+    # The fake sources listen on loopback, which only an operator setting allows.
+    settings = Settings(database_url=db_url, secret_key=key, allow_private_sources="127.0.0.1")
+    return runtime_for(settings, lambda: NOW)
 
 
 def test_retention_purges_posts_but_keeps_rollups(db_url: str) -> None:

@@ -14,7 +14,7 @@ from storage.engine import make_engine
 from storage.migrations import upgrade
 from storage.models import Post
 from storage.sources import Sources
-from tests.cli_helpers import spawn
+from tests.cli_helpers import LOOPBACK_SOURCES, spawn
 from tests.fakes.sources import FakeServer, Reply, payload, serve_mastodon
 
 
@@ -44,7 +44,7 @@ def test_headless_run_scans_every_source_on_schedule(tmp_path: Path) -> None:
         sources.add(
             "local", "up", "mastodon", {"instance": good.base_url, "hashtag": "flood"}, now=now
         )
-        proc = spawn(url, "run", "--headless", EARSHOT_SCAN_TICK_SECONDS="1")
+        proc = spawn(url, "run", "--headless", EARSHOT_SCAN_TICK_SECONDS="1", **LOOPBACK_SOURCES)
         try:
             deadline = time.monotonic() + 90
             while True:

@@ -122,6 +122,7 @@ def test_soak(sources: list[tuple[FakeServer, list[dict[str, object]]]], tmp_pat
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": slack.base_url,
             "EARSHOT_SCAN_TICK_SECONDS": "2",
+            "EARSHOT_ALLOW_PRIVATE_SOURCES": "127.0.0.1",  # the fake sources are on loopback
         }
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--http", "--port", str(port)],

@@ -97,7 +97,8 @@ def test_reddit_parser_survives_arbitrary_json(document: Any) -> None:
 
 
 def feed_parse(content: bytes) -> tuple[list[RawPost], list[str]]:
-    return parse_feed(content, base_url="https://www.example.gov/feed", now=NOW)
+    feed = parse_feed(content, feed_url="https://www.example.gov/feed", now=NOW)
+    return feed.posts, feed.notes
 
 
 @FUZZ

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from jobs.sources.base import SourceError
-from jobs.sources.http import USER_AGENT, Http, RetryPolicy, parse_retry_after
+from jobs.sources.http import USER_AGENT, Http, RetryPolicy
+from jobs.sources.waits import parse_retry_after
 
 NOW = datetime(2024, 11, 5, 14, 0, tzinfo=UTC)
 
@@ -128,7 +129,7 @@ def test_auth_errors_become_auth_failed_with_the_fix(code: int) -> None:
     with pytest.raises(SourceError) as caught:
         http.check(response, auth_hint="Set token=...")
     assert caught.value.status == "auth_failed"
-    assert "requires login" in str(caught.value)
+    assert "requires login" not in str(caught.value)  # upstream words are never quoted
     assert "Set token=..." in str(caught.value)
 
 
@@ -142,7 +143,7 @@ def test_truncated_json_is_a_bad_payload() -> None:
 
 def test_secrets_never_appear_in_error_messages() -> None:
     secret = "s3cr3t-app-password"
-    client, _ = scripted(httpx.Response(400, json={"error": "BadRequest", "message": secret}))
+    client, _ = scripted(httpx.Response(400, json={"error": secret, "message": secret}))
     http = make_http(client, [], secrets=(secret,))
     http.add_secret("runtime-token-123")
     with pytest.raises(SourceError) as caught:

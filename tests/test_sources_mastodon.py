@@ -14,6 +14,8 @@ from jobs.sources.base import SourceError
 from jobs.sources.mastodon import MastodonSource, parse_statuses
 from tests.fakes.sources import FakeServer, Reply, clone_status, payload, serve_mastodon
 
+NOW_2024 = datetime(2024, 11, 5, 14, 0, tzinfo=UTC)
+
 
 @pytest.fixture
 def server() -> Iterator[FakeServer]:
@@ -176,3 +178,25 @@ def test_rate_limit_then_success_waits_as_told(server: FakeServer, client: httpx
     result = MastodonSource(settings, client, sleep=waits.append).fetch(None)
     assert waits == [3.0]
     assert len(result.posts) == 3
+
+
+@pytest.mark.parametrize(
+    "reset",
+    ["2042-01-30T12:00:00.000Z", "2274690000"],  # an ISO time decades away, an epoch number
+)
+def test_a_far_rate_limit_reset_is_capped_and_readable(
+    server: FakeServer, client: httpx.Client, reset: str
+) -> None:
+    reply = Reply(429, {"error": "Too many requests"}, {"X-RateLimit-Reset": reset})
+    server.route("GET", "/api/v1/timelines/tag/flood", lambda request: reply)
+    waits: list[float] = []
+    settings: dict[str, Any] = {"instance": server.base_url, "hashtag": "flood"}
+    source = MastodonSource(settings, client, sleep=waits.append, now=lambda: NOW_2024)
+    with pytest.raises(SourceError) as caught:
+        source.fetch(None)
+    message = str(caught.value)
+    assert caught.value.status == "rate_limited"
+    assert caught.value.retry_after == 86400.0
+    assert "wait 24 h (capped" in message
+    assert "e+" not in message
+    assert waits == []

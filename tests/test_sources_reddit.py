@@ -226,3 +226,36 @@ def test_token_is_shared_by_rebuilt_sources_until_it_expires(
     assert fetch_with_new_source() == "Bearer tok-a"
     clock[0] += 86400  # past expires_in
     assert fetch_with_new_source() == "Bearer tok-b"
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "says"),
+    [
+        (403, "private", "is private"),
+        (403, "quarantined", "is quarantined"),
+        (404, "banned", "has been banned"),
+    ],
+)
+def test_a_closed_subreddit_says_so_instead_of_asking_for_credentials(
+    server: FakeServer, client: httpx.Client, status: int, reason: str, says: str
+) -> None:
+    body = {"reason": reason, "message": "Forbidden", "error": status}
+    server.route("GET", "/r/Portland/new.json", lambda request: Reply(status, body))
+    with pytest.raises(SourceError) as caught:
+        make_source(server, client).fetch(None)
+    message = str(caught.value)
+    assert f"r/Portland {says}" in message
+    assert "client_id" not in message and "credentials will not help" in message
+    assert caught.value.status == "failing"
+
+
+def test_removed_and_deleted_posts_are_skipped(server: FakeServer, client: httpx.Client) -> None:
+    kept = link("t3_keep01", 1730815200.0, "Bridge closed for inspection")
+    removed = link("t3_rem001", 1730815300.0, "Flooding on 5th street")
+    removed["data"].update(selftext="[removed]", removed_by_category="moderator", is_self=True)
+    deleted = link("t3_del001", 1730815400.0, "Anyone else without power?")
+    deleted["data"].update(selftext="[deleted]", author="[deleted]", is_self=True)
+    serve_reddit_listing(server, "/r/Portland/new.json", [kept, removed, deleted], page_size=10)
+    posts = make_source(server, client).fetch(None).posts
+    assert [post.external_id for post in posts] == ["t3_keep01"]
+    assert all("[removed]" not in post.text and "[deleted]" not in post.text for post in posts)

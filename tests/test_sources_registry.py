@@ -33,7 +33,7 @@ def test_secrets_are_declared_for_masking() -> None:
     assert secret_settings("bluesky") == {"app_password"}
     assert secret_settings("mastodon") == {"token"}
     assert secret_settings("reddit") == {"client_secret"}
-    assert secret_settings("rss") == set()
+    assert secret_settings("rss") == {"password"}
     assert "secret" in SOURCE_KINDS["bluesky"].usage()
 
 

@@ -30,6 +30,7 @@ class RawPost:
     replies: int = 0
     is_repost: bool = False
     links: tuple[str, ...] = ()
+    time_estimated: bool = False  # the source gave no readable time: `created_at` is a guess
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,9 @@ class FetchResult:
     cursor: str | None
     pages: int = 1
     notes: list[str] = field(default_factory=list)
+    # What the source's health should say even though the fetch worked (dates guessed,
+    # the feed moved...); `notes` are for logs only.
+    warnings: list[str] = field(default_factory=list)
 
 
 class SourceError(Exception):

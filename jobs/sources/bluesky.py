@@ -30,6 +30,7 @@ from jobs.sources.common import (
     urls_in_text,
 )
 from jobs.sources.http import Clock, Http, RetryPolicy, Sleep, utc_now
+from jobs.sources.links import clean_links
 
 DEFAULT_SERVICE = "https://bsky.social"
 PAGE_SIZE = 100
@@ -155,7 +156,9 @@ def _post_view_to_post(view: dict[str, Any]) -> RawPost | None:
         likes=as_count(view.get("likeCount")),
         reposts=as_count(view.get("repostCount")) + as_count(view.get("quoteCount")),
         replies=as_count(view.get("replyCount")),
-        links=unique([*_facet_links(record), _embed_link(record) or "", *urls_in_text(text)]),
+        links=unique(
+            clean_links([*_facet_links(record), _embed_link(record) or "", *urls_in_text(text)])
+        ),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from jobs.sources.common import as_dict, as_str
-from jobs.sources.http import Http, server_message
+from jobs.sources.http import Http, error_code
 from jobs.sources.tokens import TOKENS, Credentials
 
 LOGIN_HINT = (
@@ -52,8 +52,9 @@ class BlueskySession:
             "POST", self._url("com.atproto.server.createSession"), json=body
         )
         if response.status_code in (400, 401):
+            code = error_code(response)
             raise self.http.error(
-                f"login failed ({server_message(response)}). {LOGIN_HINT}", "auth_failed"
+                f"login failed{f' ({code})' if code else ''}. {LOGIN_HINT}", "auth_failed"
             )
         self._store(self.http.json(self.http.check(response, auth_hint=LOGIN_HINT)))
 
@@ -90,4 +91,4 @@ def _session_expired(response: httpx.Response) -> bool:
     # An expired access JWT is a 400 ExpiredToken from the PDS but a 401 via the AppView.
     if response.status_code == 401:
         return True
-    return response.status_code == 400 and "ExpiredToken" in server_message(response)
+    return response.status_code == 400 and error_code(response) == "ExpiredToken"

@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from jobs.sources.common import unique
+from jobs.sources.links import clean_link, web_url
 
 _BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "blockquote", "pre", "tr", "table", "hr"}
@@ -52,15 +53,28 @@ class _TextCollector(HTMLParser):
         href = (attrs.get("href") or "").strip()
         classes = set((attrs.get("class") or "").split())
         rel = set((attrs.get("rel") or "").split())
-        if not href.lower().startswith(("http://", "https://")):
-            return
+        # Twitter's own HTML puts the expanded address in `title`; feedparser's sanitizer
+        # keeps `title` and drops data-* attributes, so both are looked at.
+        expanded = web_url(attrs.get("data-expanded-url")) or web_url(attrs.get("title"))
+        if expanded and _is_shortener(href):
+            href = expanded  # t.co and friends: the feed tells us where the link goes
         if classes & _NON_CONTENT_LINK_CLASSES or "tag" in rel:
             return
-        self.links.append(href)
+        link = clean_link(href)
+        if link:
+            self.links.append(link)
+
+
+def _is_shortener(href: str) -> bool:
+    host = href.split("//", 1)[-1].split("/", 1)[0].lower()
+    return host in ("t.co", "www.t.co")
 
 
 def html_to_text(markup: str) -> tuple[str, tuple[str, ...]]:
-    """Return (text, links): blocks become line breaks, entities are decoded."""
+    """Return (text, links): blocks become line breaks, entities are decoded.
+
+    Links are web URLs only (relative ones are dropped), known redirectors unwrapped.
+    """
     collector = _TextCollector()
     try:
         collector.feed(markup)

@@ -23,6 +23,7 @@ from jobs.sources.common import (
     unique,
 )
 from jobs.sources.http import Clock, Http, RetryPolicy, Sleep, utc_now
+from jobs.sources.links import clean_links
 from jobs.sources.markup import html_to_text
 
 PAGE_SIZE = 40  # the API's maximum for both endpoints
@@ -157,5 +158,5 @@ def _status_to_post(status: dict[str, Any], instance_host: str) -> RawPost | Non
         reposts=as_count(body.get("reblogs_count")),
         replies=as_count(body.get("replies_count")),
         is_repost=bool(shared),
-        links=unique([*links, card_url or ""]),
+        links=unique([*links, *clean_links([card_url or ""])]),
     )

@@ -22,7 +22,8 @@ from jobs.sources.common import (
     unique,
     urls_in_text,
 )
-from jobs.sources.http import USER_AGENT, Clock, Http, RetryPolicy, Sleep, utc_now
+from jobs.sources.http import USER_AGENT, Clock, Http, RetryPolicy, Sleep, error_code, utc_now
+from jobs.sources.links import clean_links
 from jobs.sources.markup import tidy_text
 from jobs.sources.tokens import TOKENS, Credentials
 
@@ -31,6 +32,13 @@ ANONYMOUS_HINT = (
     "Reddit refused anonymous access: set client_id=... and client_secret=... of an approved "
     "Reddit app, or poll less often."
 )
+PRIVATE_REASONS = {
+    "private": "is private: only its approved members can read it",
+    "quarantined": "is quarantined: Reddit shows it only to logged-in users who opt in",
+    "gold_only": "is limited to Reddit Premium members",
+    "banned": "has been banned by Reddit",
+}
+PLACEHOLDERS = frozenset({"[removed]", "[deleted]", "[deleted by user]", "[removed by reddit]"})
 OAUTH_HINT = (
     "Reddit rejected client_id/client_secret: check the app's credentials (new apps need "
     "approval under Reddit's Responsible Builder Policy)."
@@ -111,12 +119,27 @@ class RedditSource:
             params["after"] = after
         if not self.client_id:
             response = self.http.request("GET", f"{self.base_url}{path}.json", params=params)
+            self._refuse_closed_subreddit(response)
             return self.http.json(self.http.check(response, auth_hint=ANONYMOUS_HINT))
         response = self._oauth_get(path, params)
         if response.status_code == 401:  # token revoked or expired early: fetch a new one once
             TOKENS.put(self._token_key, None)
             response = self._oauth_get(path, params)
+        self._refuse_closed_subreddit(response)
         return self.http.json(self.http.check(response, auth_hint=OAUTH_HINT))
+
+    def _refuse_closed_subreddit(self, response: httpx.Response) -> None:
+        """A private or banned subreddit is not a credentials problem: say what it is."""
+        if response.status_code not in (403, 404):
+            return
+        reason = PRIVATE_REASONS.get(error_code(response))
+        if reason:
+            where = f"r/{self.subreddit}" if self.subreddit else "this subreddit"
+            raise self.http.error(
+                f"{where} {reason}; credentials will not help. Choose a public subreddit or "
+                "remove this source",
+                "failing",
+            )
 
     def _oauth_get(self, path: str, params: dict[str, str | int]) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._access_token()}"}
@@ -176,6 +199,8 @@ def _link_to_post(child: dict[str, Any]) -> RawPost | None:
         return None
     title = tidy_text(as_str(link.get("title")) or "")
     body = tidy_text(as_str(link.get("selftext")) or "")
+    if body in PLACEHOLDERS or title in PLACEHOLDERS or link.get("removed_by_category"):
+        return None  # removed by moderators or deleted by its author: not theirs to count
     permalink = as_str(link.get("permalink"))
     target = as_str(link.get("url")) if not link.get("is_self") else None
     author = as_str(link.get("author"))
@@ -189,10 +214,5 @@ def _link_to_post(child: dict[str, Any]) -> RawPost | None:
         reposts=as_count(link.get("num_crossposts")),
         replies=as_count(link.get("num_comments")),
         is_repost=bool(link.get("crosspost_parent")),
-        links=unique(
-            [
-                target if target and target.startswith(("http://", "https://")) else "",
-                *urls_in_text(body),
-            ]
-        ),
+        links=unique(clean_links([target or "", *urls_in_text(body)])),
     )

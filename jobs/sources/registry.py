@@ -12,8 +12,9 @@ from jobs.sources import mastodon, reddit
 from jobs.sources.base import Source
 from jobs.sources.bluesky import BlueskySource
 from jobs.sources.common import max_pages_setting
-from jobs.sources.http import Sleep
+from jobs.sources.http import Clock, Sleep, utc_now
 from jobs.sources.mastodon import MastodonSource
+from jobs.sources.outbound import OutboundPolicy, check_url
 from jobs.sources.reddit import RedditSource
 from jobs.sources.rss import RssSource
 
@@ -52,9 +53,14 @@ SOURCE_KINDS: dict[str, SourceSpec] = {
         kind="rss",
         summary="an RSS or Atom feed (news searches, agency press releases)",
         required={"url": "Feed URL, e.g. a Google News RSS search"},
-        optional={"max_pages": MAX_PAGES_HELP},
+        optional={
+            "username": "User name, for a feed behind a login (HTTP Basic auth)",
+            "password": "Its password; https://user:pass@host/feed is split into these two",
+            "max_pages": MAX_PAGES_HELP,
+        },
         example="earshot source add rss url=https://news.google.com/rss/search?q=county+flood",
         factory=RssSource,
+        secrets=frozenset({"password"}),
     ),
     "mastodon": SourceSpec(
         kind="mastodon",
@@ -137,10 +143,47 @@ def validate_settings(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
         )
     for name in sorted(URL_SETTINGS & cleaned.keys()):
         if not _is_web_url(cleaned[name]):
-            raise ValueError(f"{kind}: {name} must be a full http(s) URL, got {cleaned[name]!r}")
+            shown = without_credentials(cleaned[name])
+            raise ValueError(f"{kind}: {name} must be a full http(s) URL, got {shown!r}")
+        _split_credentials(kind, name, cleaned)
     max_pages_setting(cleaned.get("max_pages"))
     spec.check(cleaned)
     return cleaned
+
+
+def _split_credentials(kind: str, name: str, cleaned: dict[str, str]) -> None:
+    """A password in a URL would be shown wherever the URL is: move it to a secret setting."""
+    url = httpx.URL(cleaned[name])
+    if not url.userinfo:
+        return
+    if kind != "rss" or name != "url":
+        secrets = ", ".join(f"{secret}=..." for secret in sorted(SOURCE_KINDS[kind].secrets))
+        raise ValueError(
+            f"{kind}: {name} must not contain a user name or password; give the URL without "
+            f"them" + (f" and the credential as {secrets}" if secrets else "")
+        )
+    cleaned[name] = str(url.copy_with(userinfo=b""))
+    cleaned.setdefault("username", url.username)
+    if url.password:
+        cleaned.setdefault("password", url.password)
+
+
+def without_credentials(value: str) -> str:
+    """The URL with any user name and password masked, for messages."""
+    scheme, sep, rest = value.partition("://")
+    authority, slash, path = rest.partition("/")
+    if not sep or "@" not in authority:
+        return value
+    return f"{scheme}{sep}•••@{authority.rpartition('@')[2]}{slash}{path}"
+
+
+def check_destinations(kind: str, settings: Mapping[str, str], policy: OutboundPolicy) -> None:
+    """At `source add`: refuse URLs that name a private or internal address (ValueError)."""
+    for name in sorted(URL_SETTINGS & settings.keys()):
+        try:
+            check_url(settings[name], policy)
+        except ValueError as exc:
+            raise ValueError(f"{kind}: {name}: {exc}") from None
 
 
 def _is_web_url(value: str) -> bool:
@@ -158,8 +201,13 @@ def secret_settings(kind: str) -> set[str]:
 
 
 def build_source(
-    kind: str, settings: Mapping[str, str], client: httpx.Client, *, sleep: Sleep = time.sleep
+    kind: str,
+    settings: Mapping[str, str],
+    client: httpx.Client,
+    *,
+    sleep: Sleep = time.sleep,
+    now: Clock = utc_now,
 ) -> Source:
     """Validate the settings and construct the connector around the shared client."""
     cleaned = validate_settings(kind, settings)
-    return SOURCE_KINDS[kind].factory(cleaned, client, sleep=sleep)
+    return SOURCE_KINDS[kind].factory(cleaned, client, sleep=sleep, now=now)
