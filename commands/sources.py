@@ -156,6 +156,8 @@ def _line(row: SourceRow, now: datetime) -> str:
     if row.enabled and row.consecutive_failures:
         error = bk.escape_mrkdwn(row.last_error or "")
         line += f"; {row.consecutive_failures} failures in a row: {error}"
+    elif row.enabled and row.last_error:  # a good scan that had to skip odd posts
+        line += f"; {bk.escape_mrkdwn(row.last_error)}"
     return line
 
 

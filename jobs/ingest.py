@@ -21,6 +21,7 @@ from storage.ingest_store import (
     store_batch,
     topic_queries,
 )
+from storage.post_guard import Rejected, guard_posts
 
 
 class BatchScorer(Protocol):
@@ -91,7 +92,7 @@ class Ingestor:
         pseudonymize: bool = False,
     ) -> StoredBatch:
         """Store a batch; posts this source already has are neither scored nor counted."""
-        posts = self.fresh_posts(source, raw_posts)
+        posts, rejected = self.fresh_posts(source, raw_posts)
         scores = self.score(posts)
         return self.store_scored(
             team_id,
@@ -102,17 +103,22 @@ class Ingestor:
             cursor=cursor,
             advance_cursor=advance_cursor,
             pseudonymize=pseudonymize,
-            skipped=len(raw_posts) - len(posts),
+            skipped=len(raw_posts) - len(posts) - len(rejected),
+            rejected=rejected,
         )
 
-    def fresh_posts(self, source: SourceRef, raw_posts: Sequence[RawPost]) -> list[RawPost]:
-        """The batch without posts this source already stored, each external id once."""
-        known = existing_external_ids(self.engine, source.id, [p.external_id for p in raw_posts])
+    def fresh_posts(
+        self, source: SourceRef, raw_posts: Sequence[RawPost]
+    ) -> tuple[list[RawPost], list[Rejected]]:
+        """The batch without posts this source already stored, each external id once,
+        every post cleaned to fit its columns; and the posts that could not be."""
+        guarded, rejected = guard_posts(raw_posts)
+        known = existing_external_ids(self.engine, source.id, [p.external_id for p in guarded])
         fresh: dict[str, RawPost] = {}
-        for post in raw_posts:
+        for post in guarded:
             if post.external_id not in known:
                 fresh.setdefault(post.external_id, post)
-        return list(fresh.values())
+        return list(fresh.values()), rejected
 
     def score(
         self, posts: Sequence[RawPost], scorer: BatchScorer | None = None
@@ -132,6 +138,7 @@ class Ingestor:
         pseudonymize: bool = False,
         skipped: int = 0,
         topic_ids: Sequence[list[int]] | None = None,
+        rejected: Sequence[Rejected] = (),
     ) -> StoredBatch:
         """Match scored posts against the team's topics and store them in one transaction.
 
@@ -154,7 +161,12 @@ class Ingestor:
             cursor=cursor,
             advance_cursor=advance_cursor,
         )
-        return StoredBatch(batch.new_posts, batch.duplicates + skipped, batch.matches)
+        return StoredBatch(
+            batch.new_posts,
+            batch.duplicates + skipped,
+            batch.matches,
+            (*rejected, *batch.rejected),
+        )
 
     @staticmethod
     def _document(post: RawPost, source: SourceRef) -> Document:

@@ -16,6 +16,7 @@ from jobs.ingest import Ingestor, SourceRef
 from jobs.sources.base import SourceError
 from jobs.sources.registry import build_source
 from storage.models import SourceRow
+from storage.post_guard import describe
 from storage.sources import Sources
 from storage.workspaces import Workspaces
 
@@ -100,7 +101,10 @@ def run_scan(
             advance_cursor=True,
             pseudonymize=bool(workspace and workspace.pseudonymize_authors),
         )
-        sources.record_success(row.id, now())
+        note = describe(batch.rejected) if batch.rejected else None
+        sources.record_success(row.id, now(), note=note)
+        if note:
+            log.warning("source %s/%s: %s", row.team_id, row.name, note)
         log.info(
             "scanned %s/%s: %d new, %d matches",
             row.team_id,

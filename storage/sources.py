@@ -177,7 +177,8 @@ class Sources:
                 .values(lease_owner=None, lease_expires_at=None)
             )
 
-    def record_success(self, source_id: int, now: datetime) -> None:
+    def record_success(self, source_id: int, now: datetime, *, note: str | None = None) -> None:
+        """Mark a good scan; `note` (posts it had to skip) shows in the source's health."""
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(SourceRow.interval_seconds).where(SourceRow.id == source_id)
@@ -191,6 +192,7 @@ class Sources:
                     last_attempt_at=now,
                     consecutive_failures=0,
                     failing_since=None,
+                    last_error=None if note is None else note[:500],
                     next_run_at=now + timedelta(seconds=row[0]),
                 )
             )
