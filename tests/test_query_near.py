@@ -65,7 +65,7 @@ def test_nested_near_agrees_on_dense_posts(words: list[str], d1: int, d2: int) -
     assert spans(query.root)(post) == naive_spans(query.root, post)
 
 
-class TooMuchCpu(Exception):
+class CpuBudgetError(Exception):
     pass
 
 
@@ -74,7 +74,7 @@ def cpu_budget(seconds: float) -> Iterator[None]:
     """Fail if this process spends more than `seconds` of CPU (not wall-clock) inside."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        raise TooMuchCpu
+        raise CpuBudgetError
 
     previous = signal.signal(signal.SIGPROF, stop)
     signal.setitimer(signal.ITIMER_PROF, seconds)
