@@ -28,6 +28,7 @@ from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
 from storage.post_guard import Rejected, clean, short_id
 from storage.sources import Sources
+from storage.workspaces import Workspaces
 
 BATCH = 2000
 KEEP_PROBLEMS = 20  # the first few are shown; the count is always exact
@@ -133,6 +134,8 @@ def _import(
     batch_size: int,
 ) -> ImportSummary:
     summary = ImportSummary()
+    workspace = Workspaces(ingestor.engine).get(team_id)
+    pseudonymize = bool(workspace and workspace.pseudonymize_authors)
     pending: dict[str, list[RawPost]] = {}
     lines: dict[str, list[int]] = {}  # each pending post's line, to name a refused one
     refs: dict[str, SourceRef] = {}
@@ -161,6 +164,7 @@ def _import(
             skipped=len(posts) - len(done.posts) - len(done.rejected),
             topic_ids=done.topic_ids,
             rejected=done.rejected,
+            pseudonymize=pseudonymize,
         )
         summary.new_posts += stored.new_posts
         summary.duplicates += stored.duplicates

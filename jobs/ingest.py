@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,9 +39,14 @@ class SourceRef:
 
 
 def pseudonym(author: str, salt: str) -> str:
-    """A stable stand-in for a handle: the same author keeps one pseudonym per salt."""
-    digest = hashlib.sha256(f"{salt}:{author.lower()}".encode()).hexdigest()
-    return f"anon-{digest[:12]}"
+    """A stable stand-in for a handle: the same author keeps one pseudonym per key.
+
+    An HMAC keyed by EARSHOT_SECRET_KEY: without the key nobody can recompute a handle's
+    pseudonym from a list of handles (a bare hash anyone could)."""
+    if not salt:
+        raise ValueError("pseudonyms need EARSHOT_SECRET_KEY")
+    digest = hmac.new(salt.encode(), author.lower().encode("utf-8", "replace"), hashlib.sha256)
+    return f"anon-{digest.hexdigest()[:12]}"
 
 
 class Ingestor:
@@ -184,7 +190,8 @@ class Ingestor:
     ) -> PreparedPost:
         author = post.author
         if author and pseudonymize:
-            author = pseudonym(author, self._salt)
+            # No key, no pseudonym: the handle is dropped rather than thinly disguised.
+            author = pseudonym(author, self._salt) if self._salt else None
         return PreparedPost(
             external_id=post.external_id,
             text=post.text,
