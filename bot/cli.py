@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
+
+from bot import logsafe
 
 # Each module registers its own subcommands; adding one is adding a name here.
 SUBCOMMAND_MODULES: tuple[str, ...] = (
@@ -37,12 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Migrations run on every start; their chatter is noise unless debugging.
-    logging.getLogger("alembic").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    logsafe.install(verbose=args.verbose)
     code: int = args.func(args)
     return code
 

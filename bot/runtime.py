@@ -98,6 +98,7 @@ class Runtime:
             "secret_settings": secret_settings,
             "test_source": self.test_source,
             "digest_extras": routes.routing_digest_lines,
+            "pseudonym_key": lambda: bool(self.settings.secret_key),
         }
 
     def test_source(self, row: SourceRow) -> tuple[bool, str]:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from commands import blocks as bk
 from commands.charts import volume_sentiment_chart
-from commands.context import Ctx, Reply, UsageError
+from commands.context import Ctx, NotAllowedError, Reply, UsageError
 from commands.paging import sections
 from commands.query import parse
 from commands.terms import emerging_terms
@@ -193,7 +193,24 @@ def mute(ctx: Ctx, alert_id: int, hours: int) -> Reply:
     return mute_topic(ctx, alert.topic_name, timedelta(hours=hours))
 
 
+# Anyone may silence a noisy topic for a day (the alert's own "Mute 24h" button); longer
+# silences hide real surges from the whole team, so they are an admin's call, and even
+# an admin's mute ends within a month rather than being forgotten for years.
+MEMBER_MUTE_MAX = timedelta(hours=24)
+ADMIN_MUTE_MAX = timedelta(days=30)
+
+
 def mute_topic(ctx: Ctx, name: str, span: timedelta) -> Reply:
+    if span <= timedelta(0):
+        raise UsageError("Mute for a positive time, e.g. 1h, 24h or 3d.")
+    if span > MEMBER_MUTE_MAX and not ctx.is_admin:
+        raise NotAllowedError(
+            "Members can mute a topic's alerts for up to 24h; longer needs a workspace admin "
+            "or the Earshot admin group. Try `/earshot alerts mute "
+            f"{name} 24h`."
+        )
+    if span > ADMIN_MUTE_MAX:
+        raise UsageError("Alerts can be muted for at most 30d; unmute with `alerts unmute`.")
     until = ctx.now + span
     if Topics(ctx.engine).update(ctx.team_id, name, muted_until=until) is None:
         raise UsageError(f"No topic named {name!r}.")
@@ -208,7 +225,7 @@ def mute_topic(ctx: Ctx, name: str, span: timedelta) -> Reply:
     )
     local = until.astimezone(ZoneInfo(ctx.timezone))
     return Reply(
-        text=f"Alerts for *{bk.escape_mrkdwn(name)}* muted until {local:%a %H:%M} "
+        text=f"Alerts for *{bk.escape_mrkdwn(name)}* muted until {local:%a %d %b %Y %H:%M} "
         f"{ctx.timezone} by <@{ctx.user_id}>.",
         ephemeral=True,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from commands import topics as topic_cmd
 from commands.context import Ctx, Reply, UsageError
 from commands.coverage import coverage_line
 from commands.crisis_terms import pack_query
+from commands.csv_safe import SafeWriter
 from commands.fmt import signed
 from commands.places import places
 from commands.query import parse
@@ -209,7 +209,7 @@ def export(ctx: Ctx, name: str, fmt: str = "md") -> str:
     )
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = SafeWriter(out)
         writer.writerow(["at", "kind", "actor", "text"])
         for e in events:
             writer.writerow([e.at.isoformat(), e.kind, e.actor or "", e.text])

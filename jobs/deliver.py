@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -14,6 +14,7 @@ from jobs.poster import DeliveryError, Poster
 from storage.deliveries import Deliveries
 
 log = logging.getLogger(__name__)
+CLOCK_SKEW = timedelta(minutes=10)  # host and Slack clocks may disagree this much
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,10 @@ def deliver_once(
         sent_ts = done.message_ts if done is not None and done.status == "sent" else None
         return Delivered(attempted=False, ts=sent_ts)
     if claim.resumed and claim.since is not None:
-        found = poster.find(team_id, channel, key, claim.since)
+        # Slack stamps the message with its own clock: look back from a little before
+        # the claim, so a host clock ahead of Slack's cannot hide the message. The key
+        # (one per channel and date or alert) rules out an older message matching.
+        found = poster.find(team_id, channel, key, claim.since - CLOCK_SKEW)
         if found is not None:
             deliveries.sent(claim, now, found)
             log.info("delivery %s had gone out before a crash; not posting again", key)

@@ -26,7 +26,9 @@ from jobs.match_workers import start_matching
 from jobs.sentiment import ParallelScorer
 from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
+from storage.post_guard import Rejected, clean, short_id
 from storage.sources import Sources
+from storage.workspaces import Workspaces
 
 BATCH = 2000
 KEEP_PROBLEMS = 20  # the first few are shown; the count is always exact
@@ -42,6 +44,7 @@ class Analyzed:
     posts: list[RawPost]
     scores: list[Scores | None]
     topic_ids: list[list[int]] | None
+    rejected: list[Rejected] = field(default_factory=list)
 
 
 @dataclass
@@ -131,23 +134,26 @@ def _import(
     batch_size: int,
 ) -> ImportSummary:
     summary = ImportSummary()
+    workspace = Workspaces(ingestor.engine).get(team_id)
+    pseudonymize = bool(workspace and workspace.pseudonymize_authors)
     pending: dict[str, list[RawPost]] = {}
+    lines: dict[str, list[int]] = {}  # each pending post's line, to name a refused one
     refs: dict[str, SourceRef] = {}
     sources = Sources(ingestor.engine)
-    in_flight: deque[tuple[SourceRef, int, Future[Analyzed]]] = deque()
+    in_flight: deque[tuple[SourceRef, list[RawPost], list[int], Future[Analyzed]]] = deque()
 
     def analyze(ref: SourceRef, posts: list[RawPost]) -> Analyzed:
-        fresh = ingestor.fresh_posts(ref, posts)
+        fresh, rejected = ingestor.fresh_posts(ref, posts)
         if not isinstance(scorer, ParallelScorer) or len(fresh) < MIN_WORKER_BATCH:
-            return Analyzed(fresh, ingestor.score(fresh, scorer), None)
+            return Analyzed(fresh, ingestor.score(fresh, scorer), None, rejected)
         # Matching goes to the workers first, so it runs while they score.
         topic_ids = start_matching(
             scorer.start(), ingestor.topics(team_id), ref.kind, ref.name, fresh, scorer.workers
         )
-        return Analyzed(fresh, ingestor.score(fresh, scorer), topic_ids())
+        return Analyzed(fresh, ingestor.score(fresh, scorer), topic_ids(), rejected)
 
     def store_oldest() -> None:
-        ref, count, future = in_flight.popleft()
+        ref, posts, at_lines, future = in_flight.popleft()
         done = future.result()
         stored = ingestor.store_scored(
             team_id,
@@ -155,24 +161,30 @@ def _import(
             done.posts,
             done.scores,
             now=now,
-            skipped=count - len(done.posts),
+            skipped=len(posts) - len(done.posts) - len(done.rejected),
             topic_ids=done.topic_ids,
+            rejected=done.rejected,
+            pseudonymize=pseudonymize,
         )
         summary.new_posts += stored.new_posts
         summary.duplicates += stored.duplicates
         summary.matches += stored.matches
+        if stored.rejected:
+            _report_rejected(summary, stored.rejected, posts, at_lines)
         if progress is not None:
-            progress(count)
+            progress(len(posts))
 
     def flush(label: str) -> None:
         posts = pending.pop(label, [])
+        at_lines = lines.pop(label, [])
         if not posts:
             return
         if label not in refs:
             row = sources.ensure(team_id, label, "import", now=now)
             assert row.id is not None
             refs[label] = SourceRef(row.id, row.kind, row.name)
-        in_flight.append((refs[label], len(posts), scoring.submit(analyze, refs[label], posts)))
+        future = scoring.submit(analyze, refs[label], posts)
+        in_flight.append((refs[label], posts, at_lines, future))
         # Store the previous batch while this one is being scored and matched.
         while len(in_flight) > 1:
             store_oldest()
@@ -190,6 +202,7 @@ def _import(
             label = _label(item)
             summary.sources.add(label)
             pending.setdefault(label, []).append(item.post)
+            lines.setdefault(label, []).append(item.line)
             if len(pending[label]) >= batch_size:
                 flush(label)
         for label in list(pending):
@@ -197,6 +210,23 @@ def _import(
         while in_flight:
             store_oldest()
     return summary
+
+
+def _report_rejected(
+    summary: ImportSummary, rejected: tuple[Rejected, ...], posts: list[RawPost], lines: list[int]
+) -> None:
+    """Posts the database could not hold become problems on their lines, like bad rows."""
+    line_of = {
+        short_id(clean(post.external_id)): line for post, line in zip(posts, lines, strict=True)
+    }
+    for item in rejected:
+        summary.problem_count += 1
+        if len(summary.problems) < KEEP_PROBLEMS:
+            if item.position is not None:  # set aside before storing: by its place
+                line = lines[item.position]
+            else:
+                line = line_of.get(item.external_id, 0)
+            summary.problems.append(ImportProblem(line, f"not stored: {item.reason}"))
 
 
 def _label(item: ImportedPost) -> str:

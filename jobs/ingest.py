@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from storage.ingest_store import (
     store_batch,
     topic_queries,
 )
+from storage.post_guard import Rejected, guard_posts
 
 
 class BatchScorer(Protocol):
@@ -37,9 +39,14 @@ class SourceRef:
 
 
 def pseudonym(author: str, salt: str) -> str:
-    """A stable stand-in for a handle: the same author keeps one pseudonym per salt."""
-    digest = hashlib.sha256(f"{salt}:{author.lower()}".encode()).hexdigest()
-    return f"anon-{digest[:12]}"
+    """A stable stand-in for a handle: the same author keeps one pseudonym per key.
+
+    An HMAC keyed by EARSHOT_SECRET_KEY: without the key nobody can recompute a handle's
+    pseudonym from a list of handles (a bare hash anyone could)."""
+    if not salt:
+        raise ValueError("pseudonyms need EARSHOT_SECRET_KEY")
+    digest = hmac.new(salt.encode(), author.lower().encode("utf-8", "replace"), hashlib.sha256)
+    return f"anon-{digest.hexdigest()[:12]}"
 
 
 class Ingestor:
@@ -91,7 +98,7 @@ class Ingestor:
         pseudonymize: bool = False,
     ) -> StoredBatch:
         """Store a batch; posts this source already has are neither scored nor counted."""
-        posts = self.fresh_posts(source, raw_posts)
+        posts, rejected = self.fresh_posts(source, raw_posts)
         scores = self.score(posts)
         return self.store_scored(
             team_id,
@@ -102,17 +109,22 @@ class Ingestor:
             cursor=cursor,
             advance_cursor=advance_cursor,
             pseudonymize=pseudonymize,
-            skipped=len(raw_posts) - len(posts),
+            skipped=len(raw_posts) - len(posts) - len(rejected),
+            rejected=rejected,
         )
 
-    def fresh_posts(self, source: SourceRef, raw_posts: Sequence[RawPost]) -> list[RawPost]:
-        """The batch without posts this source already stored, each external id once."""
-        known = existing_external_ids(self.engine, source.id, [p.external_id for p in raw_posts])
+    def fresh_posts(
+        self, source: SourceRef, raw_posts: Sequence[RawPost]
+    ) -> tuple[list[RawPost], list[Rejected]]:
+        """The batch without posts this source already stored, each external id once,
+        every post cleaned to fit its columns; and the posts that could not be."""
+        guarded, rejected = guard_posts(raw_posts)
+        known = existing_external_ids(self.engine, source.id, [p.external_id for p in guarded])
         fresh: dict[str, RawPost] = {}
-        for post in raw_posts:
+        for post in guarded:
             if post.external_id not in known:
                 fresh.setdefault(post.external_id, post)
-        return list(fresh.values())
+        return list(fresh.values()), rejected
 
     def score(
         self, posts: Sequence[RawPost], scorer: BatchScorer | None = None
@@ -132,6 +144,7 @@ class Ingestor:
         pseudonymize: bool = False,
         skipped: int = 0,
         topic_ids: Sequence[list[int]] | None = None,
+        rejected: Sequence[Rejected] = (),
     ) -> StoredBatch:
         """Match scored posts against the team's topics and store them in one transaction.
 
@@ -154,7 +167,12 @@ class Ingestor:
             cursor=cursor,
             advance_cursor=advance_cursor,
         )
-        return StoredBatch(batch.new_posts, batch.duplicates + skipped, batch.matches)
+        return StoredBatch(
+            batch.new_posts,
+            batch.duplicates + skipped,
+            batch.matches,
+            (*rejected, *batch.rejected),
+        )
 
     @staticmethod
     def _document(post: RawPost, source: SourceRef) -> Document:
@@ -172,7 +190,8 @@ class Ingestor:
     ) -> PreparedPost:
         author = post.author
         if author and pseudonymize:
-            author = pseudonym(author, self._salt)
+            # No key, no pseudonym: the handle is dropped rather than thinly disguised.
+            author = pseudonym(author, self._salt) if self._salt else None
         return PreparedPost(
             external_id=post.external_id,
             text=post.text,

@@ -1,8 +1,9 @@
 """Retention: raw posts older than a workspace's limit are purged; aggregates stay.
 
-Rollups, author-day counts, digests, alerts, routed-post records and incident timelines do
-not reference post rows, so they survive; topic matches of purged posts go with them (their
-counts already live in the rollups).
+Rollups, digests, alerts, routed-post records and incident timelines do not reference
+post rows, so they survive; topic matches of purged posts go with them (their counts
+already live in the rollups). Personal data that outlives the posts goes too: the author
+handles of those days (kept for reach) and the words routed-post reasons quote.
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
 
-from storage.models import Post, TopicMatch, TopicTopPost
+from storage.retention import purge_author_days_before, purge_posts_before
 from storage.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
-CHUNK = 5000  # short transactions: a purge must not block scans for long
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +25,7 @@ class Purged:
     team_id: str
     posts: int
     before: datetime
+    author_days: int = 0
 
 
 def purge_old_posts(engine: Engine, *, now: datetime) -> list[Purged]:
@@ -34,28 +34,18 @@ def purge_old_posts(engine: Engine, *, now: datetime) -> list[Purged]:
         if not workspace.retention_days:
             continue
         before = now - timedelta(days=workspace.retention_days)
-        count = _purge_team(engine, workspace.team_id, before)
-        if count:
-            log.info("retention: purged %d posts of %s before %s", count, workspace.team_id, before)
-        out.append(Purged(workspace.team_id, count, before))
-    return out
-
-
-def _purge_team(engine: Engine, team_id: str, before: datetime) -> int:
-    total = 0
-    while True:
-        with Session(engine) as session:
-            ids = list(
-                session.exec(
-                    select(Post.id)
-                    .where(Post.team_id == team_id, col(Post.created_at) < before)
-                    .limit(CHUNK)
-                )
+        count = purge_posts_before(engine, workspace.team_id, before)
+        # A day's row goes once the whole day is past the limit.
+        days = purge_author_days_before(
+            engine, workspace.team_id, before.replace(hour=0, minute=0, second=0, microsecond=0)
+        )
+        if count or days:
+            log.info(
+                "retention: purged %d posts and %d author-days of %s before %s",
+                count,
+                days,
+                workspace.team_id,
+                before,
             )
-            if not ids:
-                return total
-            session.execute(delete(TopicMatch).where(col(TopicMatch.post_id).in_(ids)))
-            session.execute(delete(TopicTopPost).where(col(TopicTopPost.post_id).in_(ids)))
-            session.execute(delete(Post).where(col(Post.id).in_(ids)))
-            session.commit()
-            total += len(ids)
+        out.append(Purged(workspace.team_id, count, before, days))
+    return out

@@ -16,6 +16,7 @@ from jobs.ingest import Ingestor, SourceRef
 from jobs.sources.base import SourceError
 from jobs.sources.registry import build_source
 from storage.models import SourceRow
+from storage.post_guard import describe
 from storage.sources import Sources
 from storage.workspaces import Workspaces
 
@@ -103,7 +104,13 @@ def run_scan(
             advance_cursor=True,
             pseudonymize=bool(workspace and workspace.pseudonymize_authors),
         )
-        sources.record_success(row.id, now(), note="; ".join(result.warnings) or None)
+        notes = list(result.warnings)
+        if batch.rejected:
+            notes.append(describe(batch.rejected))
+        note = "; ".join(notes) or None
+        sources.record_success(row.id, now(), note=note)
+        if batch.rejected:
+            log.warning("source %s/%s: %s", row.team_id, row.name, notes[-1])
         log.info(
             "scanned %s/%s: %d new, %d matches",
             row.team_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from storage.models import (
     TopicMatch,
     TopicTopPost,
 )
+from storage.post_guard import Rejected, find_unstorable, guard_posts, is_row_error
 
 POSITIVE_AT = 0.05  # VADER's convention: compound >= 0.05 positive, <= -0.05 negative
 ROLLUP_COUNTERS = (
@@ -103,6 +104,7 @@ class StoredBatch:
     new_posts: int
     duplicates: int
     matches: int
+    rejected: tuple[Rejected, ...] = ()  # posts set aside (see storage.post_guard)
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -150,7 +152,38 @@ def store_batch(
 
     Posts already stored (same source and external id) are skipped, so a batch can be
     stored twice without double counting; the cursor moves in the same transaction.
+    Each post is cleaned first (`storage.post_guard`); one the database still refuses is
+    set aside and named in `rejected`, and the rest of the batch is stored.
     """
+    guarded, rejected = guard_posts(posts)
+    args = (engine, team_id, source_id, now, cursor, advance_cursor)
+    try:
+        stored = _store_batch(*args, guarded)
+    except Exception as exc:
+        if not is_row_error(exc):
+            raise
+
+        def insert_one(conn: Connection, post: PreparedPost) -> None:
+            row = _post_row(team_id, source_id, post, now)
+            insert_rows(conn, table(Post), POST_COLUMNS, [row], ("source_id", "external_id"))
+
+        guarded, refused = find_unstorable(engine, guarded, insert_one)
+        rejected += refused
+        stored = _store_batch(*args, guarded)
+    if not rejected:
+        return stored
+    return replace(stored, rejected=tuple(rejected))
+
+
+def _store_batch(
+    engine: Engine,
+    team_id: str,
+    source_id: int,
+    now: datetime,
+    cursor: str | None,
+    advance_cursor: bool,
+    posts: Sequence[PreparedPost],
+) -> StoredBatch:
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             # Matches land all over the indexes; SQLite's default 2 MB page cache thrashes.

@@ -88,6 +88,28 @@ def test_digest_killed_after_slack_accepted_it(db_url: str, slack: FakeSlack) ->
     assert delivery.message_ts == _digests(slack)[0]["ts"]
 
 
+def test_digest_found_after_a_crash_though_slacks_clock_is_behind(
+    db_url: str, slack: FakeSlack
+) -> None:
+    """Slack stamps the message half a second before the claim's own time."""
+    _schedule(db_url, slack)
+    slack.frozen_clock = NINE.timestamp() - 0.5
+    release = slack.hang_after("chat.postMessage")
+    child = _tick_in_child(db_url, slack, NINE, "digests")
+    try:
+        _wait(lambda: len(_digests(slack)) == 1)
+    finally:
+        kill(child)
+        release.set()
+    ticks = wired(db_url, slack, Clock(NINE + timedelta(minutes=6)))
+    ticks.digests()
+    ticks.digests()
+    assert len(_digests(slack)) == 1
+    delivery = Deliveries(ticks.runtime.engine).get("T1", "digest:C1:2026-11-20")
+    assert delivery is not None and delivery.status == "sent"
+    assert delivery.message_ts == _digests(slack)[0]["ts"]
+
+
 def test_digest_killed_before_slack_answered(db_url: str, slack: FakeSlack) -> None:
     _schedule(db_url, slack)
     release = slack.hang_before("chat.postMessage")  # the post never reaches Slack

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,12 +17,14 @@ from sqlmodel import Session, select
 from bot.runtime import Runtime
 from bot.settings import Settings
 from commands import sentiment, settings, sources, topics
-from commands.context import NotAllowedError
+from commands.context import NotAllowedError, UsageError
+from jobs.import_file import import_file
 from jobs.retention import purge_old_posts
 from jobs.scan import scan_due
+from jobs.sentiment.scorer import Scorer
 from jobs.sources.base import RawPost
 from storage import audit
-from storage.models import Post
+from storage.models import Post, Route, RoutedPost, TopicAuthorDay
 from storage.sources import Sources
 from tests.delivery_helpers import runtime_for, store
 from tests.fakes.sources import BlueskyState, FakeServer, payload, serve_bluesky
@@ -149,3 +154,65 @@ def test_audit_log_records_who_changed_what(db_url: str) -> None:
         ("UADMIN", "topic.remove", "flood"),
     ]
     assert audit.entries(rt.engine, "T2") == []
+
+
+def test_retention_removes_author_handles_and_quoted_reasons(db_url: str) -> None:
+    rt = _runtime(db_url)
+    ctx = rt.ctx("T1", user_id="U1")
+    topics.add(ctx, "flood", "flood")
+    old = NOW - timedelta(days=100)
+    posts = [
+        RawPost("old", "flood here, we have no power", old, author="jane_doe", lang="en"),
+        RawPost("new", "flood today", NOW - timedelta(days=1), author="sam", lang="en"),
+    ]
+    store(rt, "T1", posts, NOW)
+    with Session(rt.engine) as session:
+        ids = {p.external_id: p.id for p in session.exec(select(Post))}
+        route = Route(team_id="T1", agency="power co", channel="C9", match="power", created_at=NOW)
+        session.add(route)
+        session.commit()
+        assert route.id is not None
+        for ext in ("old", "new"):
+            session.add(
+                RoutedPost(
+                    team_id="T1",
+                    post_id=ids[ext],
+                    route_id=route.id,
+                    channel="C9",
+                    categories=["power"],
+                    reason='power: "no power"',
+                    created_at=NOW,
+                )
+            )
+        session.commit()
+    settings.run("retention 30d", ctx)
+    purge_old_posts(rt.engine, now=NOW)
+    with Session(rt.engine) as session:
+        authors = set(session.exec(select(TopicAuthorDay.author)))
+        reasons = {r.post_id: (r.reason, r.categories) for r in session.exec(select(RoutedPost))}
+    assert authors == {"sam"}
+    assert reasons[ids["old"]] == ("post removed by retention", ["power"])
+    assert reasons[ids["new"]][0] == 'power: "no power"'
+
+
+def test_pseudonymize_needs_the_secret_key(db_url: str) -> None:
+    rt = _runtime(db_url)  # no EARSHOT_SECRET_KEY
+    ctx = rt.ctx("T1", user_id="U1")
+    with pytest.raises(UsageError, match="EARSHOT_SECRET_KEY"):
+        settings.run("pseudonymize on", ctx)
+    assert "pseudonymized at ingest: off" in settings.run("", ctx).text
+
+
+def test_imports_are_pseudonymized_with_a_keyed_pseudonym(db_url: str, tmp_path: Path) -> None:
+    rt = _runtime(db_url, key="k1")
+    ctx = rt.ctx("T1", user_id="U1")
+    settings.run("pseudonymize on", ctx)
+    path = tmp_path / "posts.jsonl"
+    row = {"id": "1", "source": "f", "text": "flood", "created_at": "2026-11-20T10:00:00Z"}
+    path.write_text(json.dumps({**row, "author": "Jane_Doe"}) + "\n", encoding="utf-8")
+    import_file(rt.ingestor, "T1", path, now=NOW, scorer=Scorer())
+    with Session(rt.engine) as session:
+        [author] = list(session.exec(select(Post.author)))
+    unkeyed = "anon-" + hashlib.sha256(b":jane_doe").hexdigest()[:12]
+    assert author and author.startswith("anon-") and author != unkeyed
+    assert "jane" not in author.lower()

@@ -122,3 +122,32 @@ def test_failed_lookup_fails_closed_and_is_not_cached(fake: AdminAwareFakeSlack)
     fake.fail("users.info", error="ratelimited", status=429)
     assert not check.is_admin(client, "T111", "UADMIN", None)
     assert check.is_admin(client, "T111", "UADMIN", None)
+
+
+def _muted_until(runtime: Runtime) -> datetime | None:
+    [topic] = Topics(runtime.engine).all("T111")
+    return topic.muted_until
+
+
+def test_a_member_mutes_for_a_day_at_most_and_the_reply_shows_the_date(
+    app: App, fake: AdminAwareFakeSlack, runtime: Runtime, now: datetime
+) -> None:
+    Topics(runtime.engine).add("T111", "flood", "flood", now=now)
+    earshot(app, fake, "UPLAIN", "alerts mute flood 999d")
+    assert "up to 24h" in fake.responses[-1]["body"]["text"]
+    assert _muted_until(runtime) is None
+    earshot(app, fake, "UPLAIN", "alerts mute flood 24h")
+    until = _muted_until(runtime)
+    assert until is not None
+    assert f"{until:%d %b %Y}" in fake.responses[-1]["body"]["text"]
+
+
+def test_an_admin_mute_is_capped_at_thirty_days(
+    app: App, fake: AdminAwareFakeSlack, runtime: Runtime, now: datetime
+) -> None:
+    Topics(runtime.engine).add("T111", "flood", "flood", now=now)
+    earshot(app, fake, "UADMIN", "alerts mute flood 999d")
+    assert "at most 30d" in fake.responses[-1]["body"]["text"]
+    assert _muted_until(runtime) is None
+    earshot(app, fake, "UADMIN", "alerts mute flood 7d")
+    assert _muted_until(runtime) is not None

@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.slack.http import create_asgi_app
-from bot.slack.oauth import installation_store
+from bot.slack.oauth import PrunedStateStore, installation_store
 from tests.slack_support import (
     AdminAwareFakeSlack,
     command_body,
@@ -134,3 +134,14 @@ def test_uninstall_forgets_the_workspace_token(
     )
     assert response.status_code == 200
     fake.wait_for(lambda: store.find_bot(enterprise_id=None, team_id="T222") is None)
+
+
+def test_unfinished_installs_do_not_pile_up(
+    base_url: str, fake: AdminAwareFakeSlack, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PrunedStateStore, "max_live", 10)
+    for _ in range(30):  # anyone may ask for the install page, over and over
+        assert httpx.get(f"{base_url}/slack/install").status_code == 200
+    with runtime.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM slack_oauth_states")).scalar_one() <= 10
+    assert install(base_url, "T111").status_code == 200  # a real install still finishes

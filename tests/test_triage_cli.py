@@ -83,3 +83,18 @@ def test_missing_input_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     missing = tmp_path / "nope.csv"
     assert run(["classify", "--input", str(missing), "--output", str(tmp_path / "o.csv")]) == 2
     assert f"{missing}: no such file" in capsys.readouterr().err
+
+
+def test_formula_cells_are_neutralized(tmp_path: Path) -> None:
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        handle.write(HEADER)
+        writer = csv.writer(handle)
+        for tweet_id in ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "+1+1", "-2+3"]:
+            writer.writerow([tweet_id, "We need water", "Eyewitness", "x", "x"])
+    argv = ["classify", "--input", str(source), "--format", "crisislex-t26"]
+    assert run([*argv, "--output", str(out)]) == 0
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(not row["tweet_id"].startswith(("=", "@", "+", "-")) for row in rows)
+    assert all(row["confidence"][0].isdigit() for row in rows)

@@ -107,7 +107,16 @@ def _serve_http(rt: Runtime, host: str, port: int) -> int:
 
     from bot.slack.http import create_asgi_app
 
-    uvicorn.run(create_asgi_app(rt), host=host, port=port, log_level="info")
+    # log_config=None: uvicorn logs through the root handlers, with their redaction filter.
+    # Its own concurrency cap answers 503 beyond it; keep-alive connections idle out.
+    uvicorn.run(
+        create_asgi_app(rt),
+        host=host,
+        port=port,
+        log_config=None,
+        limit_concurrency=256,
+        timeout_keep_alive=5,
+    )
     return 0
 
 

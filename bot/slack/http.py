@@ -13,6 +13,7 @@ from slack_bolt.adapter.starlette.handler import (
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -20,6 +21,7 @@ from starlette.routing import Route
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.app import build_app
+from bot.slack.http_guard import BODY_TIMEOUT, MAX_CONCURRENT, HttpGuard
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,13 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
         return PlainTextResponse("Not found", status_code=404)
 
 
-def create_asgi_app(runtime: Runtime, app: App | None = None) -> Starlette:
+def create_asgi_app(
+    runtime: Runtime,
+    app: App | None = None,
+    *,
+    body_timeout: float = BODY_TIMEOUT,
+    max_concurrent: int = MAX_CONCURRENT,
+) -> Starlette:
     """The ASGI app: POST /slack/events; GET /healthz; in OAuth mode the install routes."""
     settings = runtime.settings
     if not settings.slack_signing_secret:
@@ -75,7 +83,14 @@ def create_asgi_app(runtime: Runtime, app: App | None = None) -> Starlette:
             Route(app.oauth_flow.install_path, events, methods=["GET"]),
             Route(app.oauth_flow.redirect_uri_path, events, methods=["GET"]),
         ]
-    return Starlette(routes=routes)
+    # Size, time, concurrency and signature checks before Bolt reads or logs a body.
+    guard = Middleware(
+        HttpGuard,
+        signing_secret=settings.slack_signing_secret,
+        body_timeout=body_timeout,
+        max_concurrent=max_concurrent,
+    )
+    return Starlette(routes=routes, middleware=[guard])
 
 
 def database_ok(runtime: Runtime) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -16,6 +18,7 @@ from sqlalchemy import Engine
 
 from bot.settings import Settings
 from bot.slack.clients import SCHEDULED_MAX_WAIT, web_client
+from storage.oauth_states import prune_states
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,21 @@ BOT_SCOPES = (
     "usergroups:read",
 )
 STATE_EXPIRATION_SECONDS = 600
+# Unfinished installs kept at once: GET /slack/install needs no credentials, so without a
+# cap anyone could fill the table; a real install finishes within minutes.
+MAX_LIVE_STATES = 1000
+
+
+class PrunedStateStore(SQLAlchemyOAuthStateStore):
+    """slack_sdk's state store, dropping expired states and the oldest beyond a cap."""
+
+    max_live = MAX_LIVE_STATES
+
+    def issue(self, *args: Any, **kwargs: Any) -> str:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        prune_states(self.engine, self.oauth_states, now=now, keep=self.max_live)
+        state: str = super().issue(*args, **kwargs)
+        return state
 
 
 def oauth_enabled(settings: Settings) -> bool:
@@ -50,7 +68,7 @@ def _stores(
     client_id: str, engine: Engine
 ) -> tuple[SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore]:
     installations = SQLAlchemyInstallationStore(client_id=client_id, engine=engine, logger=log)
-    states = SQLAlchemyOAuthStateStore(
+    states = PrunedStateStore(
         expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine, logger=log
     )
     # Idempotent (CREATE TABLE IF NOT EXISTS); these tables belong to slack_sdk, not Alembic.

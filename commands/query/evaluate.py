@@ -142,13 +142,30 @@ def _near_spans(near: Near) -> SpanFinder:
         right_spans = right(post)
         if not right_spans:
             return []
-        hits: set[Span] = set()
-        for a in left(post):
-            for b in right_spans:
-                # Words strictly between the two spans; overlapping spans count as 0.
-                if max(b[0] - a[1], a[0] - b[1]) - 1 <= limit:
-                    hits.add(a)
-                    hits.add(b)
+        left_spans = left(post)
+        hits = set(_near_to(left_spans, right_spans, limit))
+        hits.update(_near_to(right_spans, left_spans, limit))
         return sorted(hits)
 
     return find
+
+
+def _near_to(spans_a: list[Span], spans_b: list[Span], limit: int) -> list[Span]:
+    """The spans of `spans_a` with a span of `spans_b` at most `limit` words away.
+
+    At most `limit` words strictly between them (overlapping counts as 0) means
+    b.start <= a.end + limit + 1 and b.end >= a.start - limit - 1. Taking `a` by end and
+    `b` by start, the first bound only grows, so one pass keeps the largest end among the
+    `b` admitted so far: sorting plus a linear sweep, where comparing every pair cost the
+    product of the two counts (quadratic in the length of a post repeating both words).
+    """
+    by_start = sorted(spans_b)
+    found: list[Span] = []
+    taken, reach = 0, -1  # b spans admitted so far, and the largest end among them
+    for a in sorted(spans_a, key=lambda span: span[1]):
+        while taken < len(by_start) and by_start[taken][0] <= a[1] + limit + 1:
+            reach = max(reach, by_start[taken][1])
+            taken += 1
+        if taken and reach >= a[0] - limit - 1:
+            found.append(a)
+    return found

@@ -9,7 +9,7 @@ from itertools import chain
 
 from commands.query.evaluate import Predicate
 from commands.query.parsed import Query, parse
-from commands.query.post import AnalyzedPost, Document, analyze, field_keys_of
+from commands.query.post import AnalyzedPost, Document, analyze, field_keys_of, matched_text
 from commands.query.text import written_links
 from commands.query.triggers import PREFIX_MARK, trigger
 
@@ -138,11 +138,11 @@ class Matcher:
         """The post's topics if none of the topics' words is in its text, else None."""
         if self._screen is None or self._always:
             return None
-        folded = doc.text.casefold()
+        folded = matched_text(doc.text).casefold()
         if any(map(folded.__contains__, self._screen)):
             return None
         # Without a site: topic, the links written in the text are never looked at.
-        links = written_links(doc.text) if self._sites else ()
+        links = written_links(matched_text(doc.text)) if self._sites else ()
         return self._exact_only(list(self._field_hits(doc, links)))
 
     def _field_hits(self, doc: Document, text_links: Sequence[str]) -> Iterator[Hit]:

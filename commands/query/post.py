@@ -122,8 +122,19 @@ class AnalyzedPost:
         return self._terms
 
 
+# Characters of a post's text that matching reads: a long article's first few thousand
+# words. Beyond this, tokenizing and positional operators would only make one huge post
+# cost what thousands of ordinary ones do.
+MAX_MATCHED_CHARS = 20_000
+
+
+def matched_text(text: str) -> str:
+    """The part of a post's text that queries are matched against."""
+    return text if len(text) <= MAX_MATCHED_CHARS else text[:MAX_MATCHED_CHARS]
+
+
 def analyze(doc: Document) -> AnalyzedPost:
-    tokens, text_links = scan_with_links(doc.text)
+    tokens, text_links = scan_with_links(matched_text(doc.text))
     return AnalyzedPost(tuple(tokens), *_fields(doc, text_links), text_links=tuple(text_links))
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from commands.csv_safe import SafeWriter
 from jobs.spikes.config import DetectorConfig, Sensitivity
 from jobs.spikes.detector import Detector
 from jobs.spikes.verdict import Verdict
@@ -82,7 +83,7 @@ def detect_file(
         config or DetectorConfig.for_sensitivity(sensitivity),
     )
     with Path(output_path).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(OUTPUT_COLUMNS)
         for (text, _, _), verdict in zip(rows, verdicts, strict=True):
             writer.writerow(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from commands.csv_safe import SafeWriter
 from jobs.triage.classifier import classify
 from jobs.triage.crisislex import InputFormatError, read_t26
 from jobs.triage.needs import detect_needs
@@ -38,7 +38,7 @@ def classify_file(input_path: Path, output_path: Path, input_format: str = "cris
             )
         )
     with output_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(OUTPUT_COLUMNS)
         writer.writerows(rows)
     return len(rows)

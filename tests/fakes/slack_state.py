@@ -50,6 +50,7 @@ class FakeSlackState:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
+        self.frozen_clock: float | None = None  # Slack's clock, when a test sets it
         self._teams: dict[str, Params] = {}
         self._tokens: dict[str, str] = {}
         self._channels: dict[str, FakeChannel] = {}
@@ -182,7 +183,8 @@ class FakeSlackState:
         # Wall-clock seconds like Slack's own ts (conversations.history filters on them),
         # made unique by the serial.
         serial = next(self._ids)
-        return f"{int(time.time())}.{serial:06d}"
+        now = time.time() if self.frozen_clock is None else self.frozen_clock
+        return f"{int(now)}.{serial:06d}"
 
     def _channel(self, team_id: str, channel_id: Any) -> FakeChannel:
         if isinstance(channel_id, str) and channel_id[:1] in {"D", "U"}:
