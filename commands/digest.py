@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from commands import blocks as bk
+from commands import routes
 from commands.charts import Chart, multi_topic_chart
 from commands.context import Ctx, Reply, UsageError
 from commands.coverage import coverage_line
@@ -80,12 +81,9 @@ def build(
         timezone=tz,
         frequency=frequency,
         period=period,
-        topics=[_topic_digest(ctx, topic, period) for topic in chosen],
+        topics=[_topic_digest(ctx, topic, period, tz) for topic in chosen],
         coverage=coverage_line(ctx.engine, ctx.team_id, ctx.now),
-        # Lines other features add (e.g. help-routing counts), supplied by bot/.
-        extra_lines=list(ctx.actions["digest_extras"](ctx, period))
-        if "digest_extras" in ctx.actions
-        else [],
+        extra_lines=routes.routing_digest_lines(ctx, period),
     )
 
 
@@ -106,7 +104,7 @@ def _figures(ctx: Ctx, topic_id: int, period: Period) -> Figures:
     return total(reads.hourly(ctx.engine, ctx.team_id, topic_id, period.start, period.end))
 
 
-def _topic_digest(ctx: Ctx, topic: Topic, period: Period) -> TopicDigest:
+def _topic_digest(ctx: Ctx, topic: Topic, period: Period, tz: str) -> TopicDigest:
     assert topic.id is not None
     rows = reads.hourly(ctx.engine, ctx.team_id, topic.id, period.start, period.end)
     week = timedelta(days=7)
@@ -125,7 +123,8 @@ def _topic_digest(ctx: Ctx, topic: Topic, period: Period) -> TopicDigest:
         top=reads.topic_posts(ctx.engine, ctx.team_id, topic.id, period.start, period.end, limit=2),
         terms=emerging_terms(current_texts, baseline_texts, BASELINE_PERIODS, parse(topic.query)),
         audience=audience,
-        hourly=[(b.start, b.posts) for b in buckets(rows, period, "UTC")],
+        # Bucketed in the digest's zone: the chart's days are the reader's days.
+        hourly=[(b.start, b.posts) for b in buckets(rows, period, tz)],
     )
 
 

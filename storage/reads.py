@@ -113,6 +113,42 @@ def audience(
     return int(authors), int(followers)
 
 
+def audience_growth(
+    engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, int, int]]:
+    """(UTC day, authors first seen that day, their followers) over whole UTC days in range,
+    each author counted once, on the first day they posted, with their largest follower
+    count in range: the running sums end at exactly what `audience` returns."""
+    per_author = (
+        select(
+            func.min(TopicAuthorDay.day).label("first_day"),
+            func.max(TopicAuthorDay.followers).label("followers"),
+        )
+        .where(
+            TopicAuthorDay.team_id == team_id,
+            TopicAuthorDay.topic_id == topic_id,
+            col(TopicAuthorDay.day) >= start,
+            col(TopicAuthorDay.day) < end,
+        )
+        .group_by(col(TopicAuthorDay.author))
+        .subquery()
+    )
+    stmt = (
+        select(per_author.c.first_day, func.count(), func.sum(per_author.c.followers))
+        .group_by(per_author.c.first_day)
+        .order_by(per_author.c.first_day)
+    )
+    with Session(engine) as session:
+        rows = session.exec(stmt).all()
+    return [(_utc(day), int(authors), int(followers or 0)) for day, authors, followers in rows]
+
+
+def _utc(moment: datetime | str) -> datetime:
+    """SQLite hands an aggregate over a datetime column back as text."""
+    parsed = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def post_view(post: Post, source: str, kind: str) -> PostView:
     """A stored post with its source's name and kind, as readers see it."""
     assert post.id is not None
