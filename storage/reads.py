@@ -271,6 +271,21 @@ def topic_texts(
         return [(text, author) for text, author in session.exec(stmt)]
 
 
+def team_texts(
+    engine: Engine, team_id: str, start: datetime, end: datetime, limit: int = 20_000
+) -> list[tuple[str, str | None]]:
+    """(text, author) of a workspace's posts in range, newest first: the background that
+    emerging terms are compared with."""
+    stmt = (
+        select(Post.text, Post.author)
+        .where(Post.team_id == team_id, col(Post.created_at) >= start, col(Post.created_at) < end)
+        .order_by(col(Post.created_at).desc())
+        .limit(limit)
+    )
+    with Session(engine) as session:
+        return [(text, author) for text, author in session.exec(stmt)]
+
+
 def match_times(
     engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
 ) -> list[tuple[datetime, float | None]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -48,7 +49,10 @@ def register_actions(
     clicker only; otherwise it replaces the message (e.g. "acknowledged by @user")."""
     checker = admins or AdminCheck(runtime.settings.admin_users)
     for action_id, call in (actions or ACTIONS).items():
-        app.action(action_id)(_listener(runtime, checker, action_id, call))
+        # Several buttons of one kind in one block need distinct action_ids (Slack refuses
+        # repeats), so a button may carry a `:N` suffix; it answers to the same handler.
+        pattern = re.compile(rf"^{re.escape(action_id)}(?::\d+)?$")
+        app.action(pattern)(_listener(runtime, checker, action_id, call))
 
 
 def _listener(
