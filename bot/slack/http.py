@@ -10,7 +10,6 @@ from slack_bolt.adapter.starlette.handler import (
     to_bolt_request,
     to_starlette_response,
 )
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -20,6 +19,7 @@ from starlette.routing import Route
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.app import build_app
+from storage.engine import ping
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,7 @@ def create_asgi_app(runtime: Runtime, app: App | None = None) -> Starlette:
 
 def database_ok(runtime: Runtime) -> bool:
     try:
-        with runtime.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(runtime.engine)
     except Exception as exc:  # any failure to reach the database means "not healthy"
         log.warning("health check: database unreachable: %s", exc)
         return False
