@@ -18,7 +18,7 @@ from commands.period import Period
 from commands.query import parse
 from commands.series import Figures, buckets, percent_change, total
 from commands.terms import Term, TermCounts, count_terms, emerging_terms
-from storage import reads
+from storage import reads, rollup_reads
 from storage.models import Topic
 from storage.reads import PostView
 from storage.topics import Topics
@@ -108,14 +108,14 @@ def _topics(ctx: Ctx, names: list[str] | None) -> list[Topic]:
 
 
 def _figures(ctx: Ctx, topic_id: int, period: Period) -> Figures:
-    return total(reads.hourly(ctx.engine, ctx.team_id, topic_id, period.start, period.end))
+    return total(rollup_reads.hourly(ctx.engine, ctx.team_id, topic_id, period.start, period.end))
 
 
 def _topic_digest(
     ctx: Ctx, topic: Topic, period: Period, tz: str, background: TermCounts
 ) -> TopicDigest:
     assert topic.id is not None
-    rows = reads.hourly(ctx.engine, ctx.team_id, topic.id, period.start, period.end)
+    rows = rollup_reads.hourly(ctx.engine, ctx.team_id, topic.id, period.start, period.end)
     week = timedelta(days=7)
     week_ago = Period(period.start - week, period.end - week, "same day last week")
     current_texts = reads.topic_texts(ctx.engine, ctx.team_id, topic.id, period.start, period.end)
@@ -124,7 +124,9 @@ def _topic_digest(
     unit = "week" if period.length >= timedelta(days=7) else "day"
     audience = None
     if topic.kind == "campaign":
-        audience = reads.audience(ctx.engine, ctx.team_id, topic.id, period.start, period.end)
+        audience = rollup_reads.audience(
+            ctx.engine, ctx.team_id, topic.id, period.start, period.end
+        )
     return TopicDigest(
         topic=topic,
         figures=total(rows),

@@ -13,7 +13,7 @@ from commands.coverage import coverage_json, coverage_line
 from commands.period import Period, parse_period
 from commands.series import Figures, total
 from commands.target import Target, hours, resolve, split_period
-from storage import reads
+from storage import rollup_reads
 
 USAGE = "Usage: `/reach <campaign> [7d|30d|DATE]`, e.g. `/reach #ReadyYYC 30d`."
 DEFINITION = (
@@ -43,7 +43,7 @@ def build(ctx: Ctx, target: Target, period: Period) -> ReachReport:
     # Authors are kept per UTC day, so reach covers the whole days the period touches.
     day_start = period.start.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     growth: dict[datetime, tuple[int, int]] = {}
-    for first_day, new_authors, followers in reads.audience_growth(
+    for first_day, new_authors, followers in rollup_reads.audience_growth(
         ctx.engine, ctx.team_id, target.topic.id, day_start, period.end
     ):
         key = first_day.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from commands.period import Period
-from storage.reads import HourTotals, PostView
+from storage.reads import PostView
+from storage.rollup_reads import HourTotals
 
 NEUTRAL_BAND = 0.05  # VADER's convention
 

@@ -9,9 +9,10 @@ from commands.dedupe import distinct_posts
 from commands.period import Period, looks_like_period
 from commands.query import Document, Query, QueryError, compile_matcher, parse
 from commands.series import hourly_from_posts
-from storage import reads
+from storage import reads, rollup_reads
 from storage.models import Topic
-from storage.reads import HourTotals, PostView
+from storage.reads import PostView
+from storage.rollup_reads import HourTotals
 from storage.topics import Topics
 
 ADHOC_SCAN_LIMIT = 200_000  # an unsaved query scans stored posts; bound the cost
@@ -57,7 +58,9 @@ def resolve(ctx: Ctx, text: str, *, kind: str | None = None) -> Target:
 
 def hours(ctx: Ctx, target: Target, period: Period) -> list[HourTotals]:
     if target.topic is not None and target.topic.id is not None:
-        return reads.hourly(ctx.engine, ctx.team_id, target.topic.id, period.start, period.end)
+        return rollup_reads.hourly(
+            ctx.engine, ctx.team_id, target.topic.id, period.start, period.end
+        )
     return hourly_from_posts(adhoc_posts(ctx, target, period))
 
 
