@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from commands.query import words
 from storage.reads import PostView
 
-SAME_TEXT = 0.8  # share of words two texts must have in common to be "the same post"
+SAME_TEXT = 0.7  # share of words two texts must have in common to be "the same post"
 _RETWEET_MARKERS = frozenset({"rt", "via"})
 
 
@@ -31,13 +31,15 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
 def distinct_posts(posts: Iterable[PostView], limit: int) -> list[PostView]:
     """The first `limit` posts (in the order given, so best first) whose texts are not the
     same as an earlier one's: reposts are skipped, and so are near-identical texts (at
-    least 80% of their words in common, e.g. one notice posted by several accounts)."""
+    least 70% of their words in common, numbers aside, e.g. one notice posted by several
+    accounts with different links or hashtags)."""
     kept: list[PostView] = []
     seen: list[frozenset[str]] = []
     for post in posts:
         if post.is_repost:
             continue
-        shape = frozenset(fingerprint(post.text).split())
+        # Numbers apart: "Bus 34 was late again" and "Bus 11 was late again" read the same.
+        shape = frozenset(w for w in fingerprint(post.text).split() if not w.isdigit())
         if any(_similar(shape, other) for other in seen):
             continue
         kept.append(post)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ from commands.query import Document, Query, query_terms, words
 MIN_AUTHORS = 3  # a term needs this many distinct authors to be offered
 MIN_RATIO = 3.0  # and this many times its usual rate in the topic
 MIN_BACKGROUND_RATIO = 2.0  # and this many times its share of the workspace's authors
+# A clause ends at punctuation followed by a space (so "cbc.ca" and links stay whole), or
+# at a bracket, a quote mark or a line break.
+_CLAUSE_BREAK = re.compile(r"[.!?;:,…]+(?:\s|$)|[()\[\]\"“”\n]+")
 SAME_EVIDENCE = 0.8  # a phrase replaces its word when it has this share of its authors
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -75,12 +79,15 @@ def _keep(token: str) -> bool:
 
 
 def post_terms(text: str) -> set[str]:
-    """A text's words and hashtags, and its two-word phrases of plain words."""
-    tokens = words(text)
-    found = {t for t in tokens if _keep(t)}
-    for first, second in itertools.pairwise(tokens):
-        if first[0] != "#" and second[0] != "#" and _keep(first) and _keep(second):
-            found.add(f"{first} {second}")
+    """A text's words and hashtags, and its two-word phrases of plain words (never across
+    punctuation: "still running? Harbour Dr" has no phrase "running harbour")."""
+    found: set[str] = set()
+    for clause in _CLAUSE_BREAK.split(text):
+        tokens = words(clause)
+        found.update(t for t in tokens if _keep(t))
+        for first, second in itertools.pairwise(tokens):
+            if first[0] != "#" and second[0] != "#" and _keep(first) and _keep(second):
+                found.add(f"{first} {second}")
     return found
 
 

@@ -15,6 +15,7 @@ from commands.terms import emerging_terms, post_terms
 from jobs.ingest import Ingestor, SourceRef
 from jobs.sentiment.scorer import Scorer
 from jobs.sources.base import RawPost
+from storage.reads import PostView
 from storage.sources import Sources
 from storage.topics import Topics
 
@@ -150,7 +151,6 @@ def test_phrases_and_reposts_in_the_counting() -> None:
 
 
 def test_distinct_posts_keeps_the_first_of_near_identical_texts() -> None:
-    from storage.reads import PostView
 
     def view(n: int, text: str, repost: bool = False) -> PostView:
         return PostView(
@@ -165,3 +165,18 @@ def test_distinct_posts_keeps_the_first_of_near_identical_texts() -> None:
         view(5, "Shelter open at the library"),
     ]
     assert [p.id for p in distinct_posts(posts, 5)] == [1, 4, 5]
+
+
+def test_phrases_stop_at_punctuation_and_numbers_do_not_make_a_post_new() -> None:
+    terms = post_terms("Is the 29 bus still running? Harbour Dr is flooded, see cbc.ca/x")
+    assert "running harbour" not in terms and "harbour" in terms
+    assert "flooded see" not in terms
+
+    def view(n: int, text: str) -> PostView:
+        return PostView(n, "s", "rss", None, None, text, None, "en", NOW, 0, 0, 0, None)
+
+    late = [
+        view(1, "Bus 34 was late again this morning, ugh"),
+        view(2, "Bus 11 was late again this morning, ugh"),
+    ]
+    assert [p.id for p in distinct_posts(late, 5)] == [1]
