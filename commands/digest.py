@@ -35,7 +35,8 @@ class TopicDigest:
     week_ago: Figures
     top: list[PostView]
     terms: list[Term]
-    usual: str  # what the terms' rise is measured against, for their evidence
+    usual: str  # what the terms' rise is measured against ("a usual day"), for their evidence
+    history: str  # the stretch that baseline covers ("the previous 7 days")
     audience: tuple[int, int] | None  # (unique authors, potential audience) for campaigns
     hourly: list[tuple[datetime, int]]
 
@@ -145,7 +146,8 @@ def _topic_digest(
             parse(topic.query),
             background=background,
         ),
-        usual=f"the average {unit} of the previous {BASELINE_PERIODS}",
+        usual=f"a usual {unit}",
+        history=f"the previous {BASELINE_PERIODS} {unit}s",
         audience=audience,
         # Bucketed in the digest's zone: the chart's days are the reader's days.
         hourly=[(b.start, b.posts) for b in buckets(rows, period, tz)],
@@ -175,7 +177,7 @@ def as_json(digest: Digest) -> dict[str, Any]:
                         "term": term.term,
                         "authors": term.count,
                         "usual_authors": round(term.baseline, 2),
-                        "evidence": term.evidence(t.usual),
+                        "evidence": term.evidence(t.usual, t.history),
                     }
                     for term in t.terms
                 ],
@@ -237,7 +239,8 @@ def _topic_blocks(t: TopicDigest) -> list[dict[str, Any]]:
         out.append(bk.section(f"*Top posts*\n{quotes}"))
     if t.terms:
         terms = "\n".join(
-            f"• `{bk.escape_mrkdwn(term.term)}`: {term.evidence(t.usual)}" for term in t.terms
+            f"• `{bk.escape_mrkdwn(term.term)}`: {term.evidence(t.usual, t.history)}"
+            for term in t.terms
         )
         out.append(bk.section(f"*Emerging terms* not in the query\n{terms}"))
         out.append(

@@ -53,11 +53,12 @@ class Term:
         """As a query clause: a phrase is quoted, so adding it does not AND its words."""
         return f'"{self.term}"' if " " in self.term else self.term
 
-    def evidence(self, usual: str) -> str:
-        """E.g. "x6 vs last week, 41 authors" (the plain ratio of authors; ranking uses a
-        smoothed one); "new" when the topic's previous periods never had it."""
+    def evidence(self, usual: str, history: str = "the previous periods") -> str:
+        """E.g. "x6 vs a usual day, 41 authors" (the plain ratio of authors to their
+        average per period; ranking uses a smoothed one), or "new (not in the previous
+        7 days), 41 authors"."""
         if self.baseline == 0:
-            return f"new (none in {usual}), {self.count} authors"
+            return f"new (not in {history}), {self.count} authors"
         return f"x{_times(self.count / self.baseline)} vs {usual}, {self.count} authors"
 
 
