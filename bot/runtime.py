@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
 
 import httpx
 from sqlalchemy import Engine
 
 from bot.settings import Settings
-from commands import routes
 from commands.context import Ctx
 from jobs.ingest import Ingestor
 from jobs.sentiment.scorer import Scorer
@@ -36,7 +34,8 @@ def utcnow() -> datetime:
 
 
 class Runtime:
-    """Builds shared parts lazily and hands out command contexts."""
+    """Builds shared parts lazily and hands out command contexts; it is the `Actions`
+    commands may ask of the write path (validate, test and mask sources)."""
 
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
@@ -89,17 +88,14 @@ class Runtime:
             channel_id=channel_id,
             is_admin=is_admin,
             timezone=timezone,
-            actions=self.actions(),
+            actions=self,
         )
 
-    def actions(self) -> dict[str, Callable[..., Any]]:
-        return {
-            "validate_source": self.validate_source,
-            "secret_settings": secret_settings,
-            "test_source": self.test_source,
-            "digest_extras": routes.routing_digest_lines,
-            "pseudonym_key": lambda: bool(self.settings.secret_key),
-        }
+    def secret_settings(self, kind: str) -> set[str]:
+        return secret_settings(kind)
+
+    def pseudonym_key(self) -> bool:
+        return bool(self.settings.secret_key)
 
     def test_source(self, row: SourceRow) -> tuple[bool, str]:
         """Fetch once without storing anything, and say what came back."""

@@ -81,6 +81,7 @@ def volume_alt_text(
     mean_compound: Sequence[float | None],
     highlight: tuple[datetime, datetime] | None,
     tz: tzinfo,
+    weights: Sequence[int] | None = None,
 ) -> str:
     step = bucket_step(buckets)
     unit = unit_name(step)
@@ -91,7 +92,8 @@ def volume_alt_text(
         f"{plural(sum(counts), 'post')} in total; the busiest {unit} was "
         f"{when(peak_at, step, tz)} with {plural(peak_count, 'post')}.",
     ]
-    scored = [(c, m) for c, m in zip(counts, mean_compound, strict=True) if m is not None]
+    weighting = counts if weights is None else weights
+    scored = [(c, m) for c, m in zip(weighting, mean_compound, strict=True) if m is not None]
     if scored:
         overall = sum(c * m for c, m in scored) / max(sum(c for c, _ in scored), 1)
         low, high = min(m for _, m in scored), max(m for _, m in scored)
@@ -110,7 +112,7 @@ def reach_alt_text(
     title: str,
     buckets: Sequence[datetime],
     posts: Sequence[int],
-    authors: Sequence[int],
+    authors_total: int,
     audience_total: int,
     tz: tzinfo,
 ) -> str:
@@ -119,12 +121,12 @@ def reach_alt_text(
     peak_at, peak_count = peak(buckets, posts)
     return fit(
         f"{title}. Bar chart of posts per {unit} {_span(buckets, step, tz)}, with a line of "
-        f"cumulative potential audience. {plural(sum(posts), 'post')} by at most "
-        f"{plural(sum(authors), 'distinct author')}; the busiest {unit} was "
+        f"potential audience so far. {plural(sum(posts), 'post')} by "
+        f"{plural(authors_total, 'unique author')}; the busiest {unit} was "
         f"{when(peak_at, step, tz)} with {plural(peak_count, 'post')}. "
-        f"Potential audience: up to {compact(audience_total)} ({audience_total} follower "
-        "reaches; people following several authors count more than once, so this is an "
-        "upper bound).",
+        f"Potential audience: up to {compact(audience_total)} ({audience_total} followers of "
+        "those authors, each author counted once; people following several authors count "
+        "more than once, so this is an upper bound).",
         ALT_TEXT_MAX,
     )
 

@@ -6,8 +6,9 @@ import functools
 import io
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
@@ -33,6 +34,9 @@ class Chart:
     png: bytes
     alt_text: str
     title: str
+    # What was drawn, read back from the artists: legend label -> one value per bucket
+    # (bar heights, line points). Tests hold it against the figures in the reply's text.
+    plotted: Mapping[str, tuple[float | None, ...]] = field(default_factory=dict)
 
 
 def _days(moment: datetime) -> float:
@@ -66,6 +70,28 @@ def _figure(title: str, *, twin_axis: bool = True) -> tuple[Figure, Axes]:
     axes = figure.add_subplot()
     axes.set_title(drawable(fit(title, 90)), fontsize=12, loc="left")
     return figure, axes
+
+
+def _plotted(*axes: Axes) -> dict[str, tuple[float | None, ...]]:
+    """Each labelled artist's values as drawn: bar heights, stairs, line points (None for
+    a gap in a line)."""
+    drawn: dict[str, tuple[float | None, ...]] = {}
+    for ax in axes:
+        for container in ax.containers:
+            label = str(container.get_label())
+            if not label.startswith("_"):
+                drawn[label] = tuple(float(bar.get_height()) for bar in container)
+        for patch in ax.patches:
+            stairs = getattr(patch, "get_data", None)  # a StepPatch; bars are in containers
+            label = str(patch.get_label())
+            if callable(stairs) and not label.startswith("_"):
+                drawn[label] = tuple(float(v) for v in stairs().values)
+        for line in ax.get_lines():
+            label = str(line.get_label())
+            if not label.startswith("_"):
+                ys: Any = line.get_ydata()
+                drawn[label] = tuple(None if math.isnan(y) else float(y) for y in ys)
+    return drawn
 
 
 def _png(figure: Figure) -> bytes:
@@ -131,8 +157,12 @@ def volume_sentiment_chart(
     *,
     highlight: tuple[datetime, datetime] | None = None,
     tz: tzinfo = UTC,
+    scored: Sequence[int] | None = None,
 ) -> Chart:
-    """Posts per bucket as bars, mean VADER compound as a line on a fixed -1..1 axis."""
+    """Posts per bucket as bars, mean VADER compound as a line on a fixed -1..1 axis.
+
+    `scored` (scored posts per bucket) weights the overall mean in the alt text, so it is
+    the reply's mean even when some posts are not scored; without it, posts weight it."""
     _check_lengths(buckets, counts, mean_compound)
     if not buckets or sum(counts) == 0:
         return _empty_chart(title)
@@ -152,43 +182,44 @@ def volume_sentiment_chart(
     sentiment.set_ylabel("Mean sentiment (−1 to +1)")
     _time_axis(axes, tz)
     _legend(axes, sentiment)
-    alt_text = text.volume_alt_text(title, buckets, counts, mean_compound, highlight, tz)
-    return Chart(_png(figure), alt_text, title)
+    weights = counts if scored is None else scored
+    alt_text = text.volume_alt_text(title, buckets, counts, mean_compound, highlight, tz, weights)
+    return Chart(_png(figure), alt_text, title, _plotted(axes, sentiment))
 
 
 def reach_chart(
     title: str,
     buckets: Sequence[datetime],
     posts: Sequence[int],
-    authors: Sequence[int],
-    potential_audience: Sequence[int],
+    authors_so_far: Sequence[int],
+    audience_so_far: Sequence[int],
     *,
     tz: tzinfo = UTC,
 ) -> Chart:
-    """Posts per bucket as bars and the running total of potential audience as a line.
+    """Posts per bucket as bars and the potential audience so far as a line.
 
-    `authors` and `potential_audience` are per-bucket rollups (unique authors, follower sum).
-    Their totals count an author active in several buckets, and shared followers, more than
-    once, so the chart and the alt text present them as upper bounds.
+    `authors_so_far` and `audience_so_far` are running totals from the period's start, each
+    author counted once (on their first bucket), so the line ends at the reply's figure.
+    Shared followers still count once per author they follow: an upper bound.
     """
-    _check_lengths(buckets, posts, authors, potential_audience)
+    _check_lengths(buckets, posts, authors_so_far, audience_so_far)
     if not buckets or sum(posts) == 0:
         return _empty_chart(title)
     figure, axes = _figure(title)
     centres = _bars(axes, buckets, posts)
-    running, cumulative = 0, []
-    for audience in potential_audience:
-        running += audience
-        cumulative.append(running)
     reach = axes.twinx()
-    reach.plot(centres, cumulative, color=ORANGE, linewidth=2, label="Potential audience (cumul.)")
+    reach.plot(
+        centres, list(audience_so_far), color=ORANGE, linewidth=2, label="Potential audience so far"
+    )
     reach.set_ylim(bottom=0)
     reach.yaxis.set_major_formatter(FuncFormatter(lambda value, _: text.compact(value)))
     reach.set_ylabel("Potential audience (upper bound)")
     _time_axis(axes, tz)
     _legend(axes, reach)
-    alt_text = text.reach_alt_text(title, buckets, posts, authors, running, tz)
-    return Chart(_png(figure), alt_text, title)
+    alt_text = text.reach_alt_text(
+        title, buckets, posts, authors_so_far[-1], audience_so_far[-1], tz
+    )
+    return Chart(_png(figure), alt_text, title, _plotted(axes, reach))
 
 
 def multi_topic_chart(
@@ -223,7 +254,8 @@ def multi_topic_chart(
     axes.set_ylabel("Posts")
     _time_axis(axes, tz)
     _legend(axes)
-    return Chart(_png(figure), text.topics_alt_text(title, shown, hidden, tz), title)
+    alt_text = text.topics_alt_text(title, shown, hidden, tz)
+    return Chart(_png(figure), alt_text, title, _plotted(axes))
 
 
 def warm_up() -> None:

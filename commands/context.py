@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sqlalchemy import Engine
+
+from storage.models import SourceRow
 
 if TYPE_CHECKING:  # matplotlib is heavy: import it only where a chart is drawn
     from commands.charts import Chart
@@ -22,13 +23,52 @@ class NotAllowedError(PermissionError):
     """The user may not change this configuration."""
 
 
+ALL_SETTINGS = "*"  # in `secret_settings`: mask every setting
+
+
+@runtime_checkable
+class Actions(Protocol):
+    """What a command may ask of the write path (jobs/): bot/ supplies it (`Runtime`), so
+    commands never import jobs."""
+
+    def validate_source(self, kind: str, settings: dict[str, str]) -> dict[str, str]:
+        """A source's settings checked for its kind (ValueError says what is wrong), with
+        its secrets sealed when a key is configured."""
+        ...
+
+    def secret_settings(self, kind: str) -> set[str]:
+        """The setting names of a source kind that are secrets (masked in every reply)."""
+        ...
+
+    def test_source(self, row: SourceRow) -> tuple[bool, str]:
+        """Fetch a source once without storing anything: (reachable, what came back)."""
+        ...
+
+    def pseudonym_key(self) -> bool:
+        """Whether a secret key is configured, so pseudonyms cannot be recomputed."""
+        ...
+
+
+class NoActions:
+    """Where no write path is wired (a bare Ctx in a test or a script): sources cannot be
+    added or tested, and every setting is treated as a secret."""
+
+    def validate_source(self, kind: str, settings: dict[str, str]) -> dict[str, str]:
+        raise ValueError("Sources cannot be configured here: use `earshot source add`.")
+
+    def secret_settings(self, kind: str) -> set[str]:
+        return {ALL_SETTINGS}
+
+    def test_source(self, row: SourceRow) -> tuple[bool, str]:
+        return False, "testing sources is not available here"
+
+    def pseudonym_key(self) -> bool:
+        return False
+
+
 @dataclass
 class Ctx:
-    """What a command receives. `now` is injected so replays and tests are deterministic.
-
-    `actions` holds the few jobs a command may start (e.g. "digest_now", "scan_now");
-    bot/ supplies them, so commands never import jobs.
-    """
+    """What a command receives. `now` is injected so replays and tests are deterministic."""
 
     engine: Engine
     team_id: str
@@ -37,7 +77,7 @@ class Ctx:
     channel_id: str | None = None
     is_admin: bool = True
     timezone: str = "UTC"
-    actions: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    actions: Actions = field(default_factory=NoActions)
     # Resolves typed #channel / @user / @group names to ids; None without Slack.
     directory: Directory | None = None
 

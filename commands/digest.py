@@ -8,20 +8,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from commands import blocks as bk
+from commands import routes
 from commands.charts import Chart, multi_topic_chart
 from commands.context import Ctx, Reply, UsageError
 from commands.coverage import coverage_line
+from commands.dedupe import distinct_posts
 from commands.fmt import signed
 from commands.period import Period
 from commands.query import parse
 from commands.series import Figures, buckets, percent_change, total
-from commands.terms import Term, emerging_terms
-from storage import reads
+from commands.terms import Term, TermCounts, count_terms, emerging_terms
+from storage import reads, rollup_reads
 from storage.models import Topic
 from storage.reads import PostView
 from storage.topics import Topics
 
 BASELINE_PERIODS = 7  # emerging terms compare against the average of the 7 periods before
+TOP_POSTS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,8 @@ class TopicDigest:
     week_ago: Figures
     top: list[PostView]
     terms: list[Term]
+    usual: str  # what the terms' rise is measured against ("a usual day"), for their evidence
+    history: str  # the stretch that baseline covers ("the previous 7 days")
     audience: tuple[int, int] | None  # (unique authors, potential audience) for campaigns
     hourly: list[tuple[datetime, int]]
 
@@ -75,17 +80,18 @@ def build(
 ) -> Digest:
     period = window(local_date, local_time, tz, frequency)
     chosen = _topics(ctx, topic_names)
+    # The workspace's posts over the same stretch as the topics' own baseline: a term
+    # common everywhere is not emerging in one topic.
+    base_start = period.start - period.length * BASELINE_PERIODS
+    background = count_terms(reads.team_texts(ctx.engine, ctx.team_id, base_start, period.start))
     return Digest(
         local_date=local_date,
         timezone=tz,
         frequency=frequency,
         period=period,
-        topics=[_topic_digest(ctx, topic, period) for topic in chosen],
+        topics=[_topic_digest(ctx, topic, period, tz, background) for topic in chosen],
         coverage=coverage_line(ctx.engine, ctx.team_id, ctx.now),
-        # Lines other features add (e.g. help-routing counts), supplied by bot/.
-        extra_lines=list(ctx.actions["digest_extras"](ctx, period))
-        if "digest_extras" in ctx.actions
-        else [],
+        extra_lines=routes.routing_digest_lines(ctx, period),
     )
 
 
@@ -103,29 +109,48 @@ def _topics(ctx: Ctx, names: list[str] | None) -> list[Topic]:
 
 
 def _figures(ctx: Ctx, topic_id: int, period: Period) -> Figures:
-    return total(reads.hourly(ctx.engine, ctx.team_id, topic_id, period.start, period.end))
+    return total(rollup_reads.hourly(ctx.engine, ctx.team_id, topic_id, period.start, period.end))
 
 
-def _topic_digest(ctx: Ctx, topic: Topic, period: Period) -> TopicDigest:
+def _topic_digest(
+    ctx: Ctx, topic: Topic, period: Period, tz: str, background: TermCounts
+) -> TopicDigest:
     assert topic.id is not None
-    rows = reads.hourly(ctx.engine, ctx.team_id, topic.id, period.start, period.end)
+    rows = rollup_reads.hourly(ctx.engine, ctx.team_id, topic.id, period.start, period.end)
     week = timedelta(days=7)
     week_ago = Period(period.start - week, period.end - week, "same day last week")
     current_texts = reads.topic_texts(ctx.engine, ctx.team_id, topic.id, period.start, period.end)
     base_start = period.start - period.length * BASELINE_PERIODS
     baseline_texts = reads.topic_texts(ctx.engine, ctx.team_id, topic.id, base_start, period.start)
+    unit = "week" if period.length >= timedelta(days=7) else "day"
     audience = None
     if topic.kind == "campaign":
-        audience = reads.audience(ctx.engine, ctx.team_id, topic.id, period.start, period.end)
+        audience = rollup_reads.audience(
+            ctx.engine, ctx.team_id, topic.id, period.start, period.end
+        )
     return TopicDigest(
         topic=topic,
         figures=total(rows),
         previous=_figures(ctx, topic.id, period.previous()),
         week_ago=_figures(ctx, topic.id, week_ago),
-        top=reads.topic_posts(ctx.engine, ctx.team_id, topic.id, period.start, period.end, limit=2),
-        terms=emerging_terms(current_texts, baseline_texts, BASELINE_PERIODS, parse(topic.query)),
+        top=distinct_posts(
+            reads.topic_posts(
+                ctx.engine, ctx.team_id, topic.id, period.start, period.end, limit=TOP_POSTS * 5
+            ),
+            TOP_POSTS,
+        ),
+        terms=emerging_terms(
+            current_texts,
+            baseline_texts,
+            BASELINE_PERIODS,
+            parse(topic.query),
+            background=background,
+        ),
+        usual=f"a usual {unit}",
+        history=f"the previous {BASELINE_PERIODS} {unit}s",
         audience=audience,
-        hourly=[(b.start, b.posts) for b in buckets(rows, period, "UTC")],
+        # Bucketed in the digest's zone: the chart's days are the reader's days.
+        hourly=[(b.start, b.posts) for b in buckets(rows, period, tz)],
     )
 
 
@@ -147,7 +172,15 @@ def as_json(digest: Digest) -> dict[str, Any]:
                 else round(t.figures.mean_compound, 4),
                 "scored": t.figures.scored,
                 "negative": t.figures.negative,
-                "emerging_terms": [term.term for term in t.terms],
+                "emerging_terms": [
+                    {
+                        "term": term.term,
+                        "authors": term.count,
+                        "usual_authors": round(term.baseline, 2),
+                        "evidence": term.evidence(t.usual, t.history),
+                    }
+                    for term in t.terms
+                ],
                 "unique_authors": t.audience[0] if t.audience else None,
                 "potential_audience_upper_bound": t.audience[1] if t.audience else None,
             }
@@ -205,14 +238,19 @@ def _topic_blocks(t: TopicDigest) -> list[dict[str, Any]]:
         quotes = "\n".join(f"• {bk.quote_post(p.text, p.url, limit=200)}" for p in t.top)
         out.append(bk.section(f"*Top posts*\n{quotes}"))
     if t.terms:
-        terms = ", ".join(f"`{bk.escape_mrkdwn(term.term)}` ({term.count})" for term in t.terms)
-        out.append(bk.section(f"*Emerging terms* not in the query: {terms}"))
+        terms = "\n".join(
+            f"• `{bk.escape_mrkdwn(term.term)}`: {term.evidence(t.usual, t.history)}"
+            for term in t.terms
+        )
+        out.append(bk.section(f"*Emerging terms* not in the query\n{terms}"))
         out.append(
             bk.actions(
                 *(
                     # Slack refuses a block whose action_ids repeat (invalid_blocks): number them.
                     bk.button(
-                        f"Add {term.term}", f"digest_add_term:{index}", f"{t.topic.id}|{term.term}"
+                        f"Add {term.term}",
+                        f"digest_add_term:{index}",
+                        f"{t.topic.id}|{term.query}",
                     )
                     for index, term in enumerate(t.terms[:5])
                 ),

@@ -1,26 +1,20 @@
-"""/earshot incident start|stop|status: incident mode, its live summary and its record."""
+"""/earshot incident start|stop|status|export: incident mode and its record.
+
+The live summary it keeps in the channel is `commands.incident_summary`."""
 
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from commands import blocks as bk
 from commands import mentions
 from commands import topics as topic_cmd
 from commands.context import Ctx, Reply, UsageError
-from commands.coverage import coverage_line
 from commands.crisis_terms import pack_query
 from commands.csv_safe import SafeWriter
-from commands.fmt import signed
-from commands.places import places
-from commands.query import parse
-from commands.series import Figures, total
-from commands.terms import emerging_terms
+from commands.incident_summary import summary
 from commands.typed import split_words
-from storage import audit, reads
+from storage import audit
 from storage.incidents import Incidents
 from storage.models import Incident
 from storage.sources import Sources
@@ -117,78 +111,6 @@ def status(ctx: Ctx, name: str | None) -> Reply:
         for i in active
     ]
     return Reply(text="Active incidents:\n" + "\n".join(lines), ephemeral=True)
-
-
-def summary(ctx: Ctx, incident: Incident, *, final: bool = False) -> Reply:
-    """The live (or final) summary: volume, sentiment, posts, terms, places, source health."""
-    assert incident.topic_id is not None
-    end = incident.ended_at if final and incident.ended_at else ctx.now
-    title = f"{'Final summary' if final else 'Live summary'} · incident {incident.name}"
-    texts = reads.topic_texts(
-        ctx.engine, ctx.team_id, incident.topic_id, incident.started_at, end, limit=5000
-    )
-    fields = _volume_fields(ctx, incident, end, final) + _content_fields(ctx, incident, texts)
-    query = f"Query `{bk.escape_mrkdwn(incident.query)}`"
-    blocks: list[dict[str, Any]] = [bk.header(title), bk.section(query, fields=fields)]
-    start = max(incident.started_at, end - timedelta(hours=2))
-    recent = reads.topic_posts(ctx.engine, ctx.team_id, incident.topic_id, start, end, limit=3)
-    if recent:
-        quotes = "\n".join(
-            f"• {bk.quote_post(p.text, p.url, limit=200)} _({p.engagement} interactions)_"
-            for p in recent
-        )
-        blocks.append(bk.section(f"*Most engaging, last two hours*\n{quotes}"))
-    blocks.append(bk.context(coverage_line(ctx.engine, ctx.team_id, ctx.now)))
-    local = ctx.now.astimezone(ZoneInfo(ctx.timezone))
-    blocks.append(bk.context(f"Updated {local:%H:%M} {ctx.timezone}"))
-    since = _totals(ctx, incident, incident.started_at, end)
-    text = f"{title}: {since.posts} posts since start, sentiment {signed(since.mean_compound)}"
-    return Reply(text=text, blocks=blocks, data={"posts": since.posts})
-
-
-def _totals(ctx: Ctx, incident: Incident, start: datetime, end: datetime) -> Figures:
-    assert incident.topic_id is not None
-    return total(reads.hourly(ctx.engine, ctx.team_id, incident.topic_id, start, end))
-
-
-def _volume_fields(ctx: Ctx, incident: Incident, end: datetime, final: bool) -> list[str]:
-    hour = timedelta(hours=1)
-    since = _totals(ctx, incident, incident.started_at, end)
-    last = _totals(ctx, incident, end - hour, end)
-    before = _totals(ctx, incident, end - 2 * hour, end - hour)
-    started = incident.started_at.astimezone(ZoneInfo(ctx.timezone))
-    state = f"closed: {incident.ended_reason or ''}" if final else "active, scans every minute"
-    return [
-        f"*Since start* ({started:%d %b %H:%M})\n{since.posts:,} posts, "
-        f"sentiment {signed(since.mean_compound)}, {since.negative:,} negative",
-        f"*Last hour*\n{last.posts:,} posts (hour before: {before.posts:,})",
-        f"*Peak hour*\n{incident.peak_hourly:,} posts",
-        f"*Status*\n{state}",
-    ]
-
-
-def _content_fields(ctx: Ctx, incident: Incident, texts: list[tuple[str, str | None]]) -> list[str]:
-    assert incident.topic_id is not None
-    fields = []
-    where = places(text for text, _ in texts)
-    if where:
-        named = ", ".join(f"{bk.escape_mrkdwn(p)} ({n})" for p, n in where)
-        fields.append(f"*Places mentioned*\n{named}")
-    week = timedelta(days=7)
-    baseline = reads.topic_texts(
-        ctx.engine,
-        ctx.team_id,
-        incident.topic_id,
-        incident.started_at - week,
-        incident.started_at,
-        limit=5000,
-    )
-    terms = emerging_terms(texts, baseline, 7, parse(incident.query), limit=6)
-    if terms:
-        fields.append(
-            "*Top new terms*\n" + ", ".join(f"`{bk.escape_mrkdwn(t.term)}`" for t in terms)
-        )
-    return fields
 
 
 def export(ctx: Ctx, name: str, fmt: str = "md") -> str:

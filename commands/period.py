@@ -27,6 +27,13 @@ class Period:
     def previous(self) -> Period:
         return Period(self.start - self.length, self.start, f"previous {self.label}")
 
+    def span(self, tz: str = "UTC") -> str:
+        """The exact range covered, e.g. "2013-06-01 00:00 to 2013-06-22 00:00 UTC"
+        (the end is excluded), in the reader's zone."""
+        zone = ZoneInfo(tz)
+        start, end = self.start.astimezone(zone), self.end.astimezone(zone)
+        return f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} {tz}"
+
     @property
     def hourly(self) -> bool:
         """Hourly buckets up to three days, daily beyond."""
@@ -68,13 +75,20 @@ def parse_period(text: str | None, now: datetime, tz: str = "UTC", default: str 
 
 
 def since_until(since: str | None, until: str | None, now: datetime, tz: str = "UTC") -> Period:
-    """The CLI's `--since 7d|DATE [--until DATE]`."""
+    """The CLI's `--since 7d|DATE [--until DATE]`: from `--since` up to the end of the
+    `--until` day, or up to now without one (a bare date as /sentiment's period argument
+    stays one day; here "since June 1" means since then)."""
     period = parse_period(since, now, tz)
     if until:
         end = parse_period(until, now, tz).end
         if end <= period.start:
             raise UsageError("--until is before --since: swap them.")
-        period = Period(period.start, end, f"{period.label} until {until}")
+        return Period(period.start, end, f"{period.label} until {until}")
+    if period.start >= now:
+        raise UsageError(f"--since {since} is in the future: choose a date before today.")
+    single_date = _parse_date_or_none(since or "") is not None
+    if single_date and period.end < now:
+        return Period(period.start, now, f"since {period.label}")
     return period
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from commands import blocks as bk
@@ -13,7 +13,7 @@ from commands.coverage import coverage_json, coverage_line
 from commands.period import Period, parse_period
 from commands.series import Figures, total
 from commands.target import Target, hours, resolve, split_period
-from storage import reads
+from storage import rollup_reads
 
 USAGE = "Usage: `/reach <campaign> [7d|30d|DATE]`, e.g. `/reach #ReadyYYC 30d`."
 DEFINITION = (
@@ -30,7 +30,7 @@ class ReachReport:
     figures: Figures
     authors: int
     audience: int
-    daily: list[tuple[Any, int, int, int]]  # (day, posts, new authors, audience)
+    daily: list[tuple[datetime, int, int, int]]  # (day, posts, authors so far, audience so far)
 
 
 def build(ctx: Ctx, target: Target, period: Period) -> ReachReport:
@@ -41,18 +41,24 @@ def build(ctx: Ctx, target: Target, period: Period) -> ReachReport:
         )
     rows = hours(ctx, target, period)
     # Authors are kept per UTC day, so reach covers the whole days the period touches.
-    day_start = period.start.replace(hour=0, minute=0, second=0, microsecond=0)
-    authors, audience = reads.audience(
+    day_start = period.start.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    growth: dict[datetime, tuple[int, int]] = {}
+    for first_day, new_authors, followers in rollup_reads.audience_growth(
         ctx.engine, ctx.team_id, target.topic.id, day_start, period.end
-    )
-    daily: list[tuple[Any, int, int, int]] = []
+    ):
+        key = first_day.replace(hour=0, minute=0, second=0, microsecond=0)
+        before = growth.get(key, (0, 0))
+        growth[key] = (before[0] + new_authors, before[1] + followers)
+    # Running totals: an author counts once, on the first day they posted, so the chart's
+    # line ends at exactly the unique authors and audience the text gives.
+    daily: list[tuple[datetime, int, int, int]] = []
+    authors = audience = 0
     day = day_start
     while day < period.end:
-        a, f = reads.audience(
-            ctx.engine, ctx.team_id, target.topic.id, day, day + timedelta(days=1)
-        )
+        new_authors, new_followers = growth.get(day, (0, 0))
+        authors, audience = authors + new_authors, audience + new_followers
         posts = sum(r.posts for r in rows if day <= r.hour < day + timedelta(days=1))
-        daily.append((day, posts, a, f))
+        daily.append((day, posts, authors, audience))
         day += timedelta(days=1)
     return ReachReport(target, period, total(rows), authors, audience, daily)
 
@@ -77,10 +83,11 @@ def render(ctx: Ctx, report: ReachReport) -> Reply:
     fig = report.figures
     title = f"Reach · {report.target.name} · {report.period.label}"
     originals = fig.posts - fig.reposts
+    span = report.period.span(ctx.timezone)
     text = (
-        f"{title}: {originals:,} posts and {fig.reposts:,} reposts by {report.authors:,} unique "
-        f"authors; potential audience up to {report.audience:,} (upper bound); "
-        f"engagement {fig.engagement:,}"
+        f"{title} ({span}): {originals:,} posts and {fig.reposts:,} reposts by "
+        f"{report.authors:,} unique authors; potential audience up to {report.audience:,} "
+        f"(upper bound); engagement {fig.engagement:,}"
     )
     fields = [
         f"*Posts*\n{originals:,} (+{fig.reposts:,} reposts)",
@@ -98,7 +105,8 @@ def render(ctx: Ctx, report: ReachReport) -> Reply:
     out = [
         bk.header(title),
         bk.section(
-            f"*{bk.escape_mrkdwn(report.target.name)}*, {report.period.label}", fields=fields
+            f"*{bk.escape_mrkdwn(report.target.name)}*, {report.period.label}: {span}",
+            fields=fields,
         ),
         bk.context(DEFINITION),
         bk.context(coverage_line(ctx.engine, ctx.team_id, ctx.now)),

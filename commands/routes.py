@@ -148,7 +148,7 @@ def run(args: str, ctx: Ctx) -> Reply:
 
 
 def routing_digest_lines(ctx: Ctx, period: Period) -> list[str]:
-    """The digest's help-routing line, for ctx.actions["digest_extras"]; none without routes."""
+    """The digest's help-routing line; none in a workspace without routes."""
     counts = RoutedPosts(ctx.engine).counts(
         ctx.team_id, period.start, period.end, waiting_before=ctx.now - WAITING_TOO_LONG
     )

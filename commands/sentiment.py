@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from commands import blocks as bk
 from commands.charts import volume_sentiment_chart
@@ -26,6 +27,11 @@ class SentimentReport:
     series: list[Bucket]
     most_positive: list[PostView]
     most_negative: list[PostView]
+    timezone: str = "UTC"
+
+    @property
+    def span(self) -> str:
+        return self.period.span(self.timezone)
 
 
 def build(ctx: Ctx, target: Target, period: Period) -> SentimentReport:
@@ -38,6 +44,7 @@ def build(ctx: Ctx, target: Target, period: Period) -> SentimentReport:
         series=buckets(rows, period, ctx.timezone),
         most_positive=top_posts(ctx, target, period, "positive"),
         most_negative=top_posts(ctx, target, period, "negative"),
+        timezone=ctx.timezone,
     )
 
 
@@ -75,7 +82,7 @@ def render(report: SentimentReport) -> Reply:
     change = _mean_change(fig, prev)
     volume = _volume_change(fig.posts, prev.posts)
     text = (
-        f"{title}: {fig.posts} posts ({volume}), mean sentiment {mean} ({change}); "
+        f"{title} ({report.span}): {fig.posts} posts ({volume}), mean sentiment {mean} ({change}); "
         f"{fig.positive} positive, {fig.neutral} neutral, {fig.negative} negative, "
         f"based on {fig.scored} scored posts"
     )
@@ -100,6 +107,8 @@ def render(report: SentimentReport) -> Reply:
         [b.start for b in report.series],
         [b.posts for b in report.series],
         [b.mean_compound for b in report.series],
+        tz=ZoneInfo(report.timezone),
+        scored=[b.scored for b in report.series],
     )
     return Reply(text=text, blocks=out, chart=chart, data=as_json(report))
 
@@ -117,11 +126,13 @@ def _lede(report: SentimentReport) -> str:
     if report.figures.posts == 0:
         return (
             f"No posts matched *{bk.escape_mrkdwn(report.target.name)}* in the "
-            f"{report.period.label}. Check the query with `/earshot topics preview`, and the "
-            "coverage line below for sources that are failing."
+            f"{report.period.label} ({report.span}). Check the query with "
+            "`/earshot topics preview`, and the coverage line below for sources that are failing."
         )
     kind = "saved topic" if report.target.saved else "unsaved query (computed from stored posts)"
-    return f"*{bk.escape_mrkdwn(report.target.name)}* ({kind}), {report.period.label}"
+    return (
+        f"*{bk.escape_mrkdwn(report.target.name)}* ({kind}), {report.period.label}: {report.span}"
+    )
 
 
 def _footnote(report: SentimentReport) -> str:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from commands.period import Period
-from storage.reads import HourTotals, PostView
+from storage.reads import PostView
+from storage.rollup_reads import HourTotals
 
 NEUTRAL_BAND = 0.05  # VADER's convention
 
@@ -42,6 +43,7 @@ class Bucket:
     start: datetime
     posts: int
     mean_compound: float | None
+    scored: int = 0
 
 
 def total(rows: Iterable[HourTotals]) -> Figures:
@@ -80,7 +82,8 @@ def buckets(rows: Sequence[HourTotals], period: Period, tz: str = "UTC") -> list
     cursor = key(period.start)
     while cursor < period.end:
         posts, scored, compound = sums.get(cursor, [0, 0, 0.0])
-        out.append(Bucket(cursor, int(posts), compound / scored if scored else None))
+        mean = compound / scored if scored else None
+        out.append(Bucket(cursor, int(posts), mean, int(scored)))
         # A day is 23 or 25 hours across DST: overshoot, then floor to local midnight.
         cursor = key(cursor.astimezone(UTC) + step + nudge)
     return out

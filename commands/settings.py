@@ -40,7 +40,7 @@ def show(ctx: Ctx) -> Reply:
 def change(ctx: Ctx, key: str, values: list[str]) -> Reply:
     ctx.require_admin("change workspace settings")
     changes = _parse(ctx, key.lower(), values)
-    if changes.get("pseudonymize_authors") and not ctx.actions.get("pseudonym_key", bool)():
+    if changes.get("pseudonymize_authors") and not ctx.actions.pseudonym_key():
         raise UsageError(
             "Pseudonyms need a secret key, or anyone could recompute them from a list of "
             "handles: set EARSHOT_SECRET_KEY (keep it with your backups), restart Earshot, "

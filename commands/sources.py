@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from commands import blocks as bk
-from commands.context import Ctx, Reply, UsageError
+from commands.context import ALL_SETTINGS, Ctx, Reply, UsageError
 from commands.paging import page_number, paged
 from commands.typed import split_words
 from storage import audit
@@ -37,7 +37,7 @@ def add(ctx: Ctx, kind: str, name: str, settings: dict[str, str], interval: int 
             "Scan intervals under a minute are impolite to sources: use every=1m or more."
         )
     try:
-        clean = ctx.actions["validate_source"](kind, settings)
+        clean = ctx.actions.validate_source(kind, settings)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     try:
@@ -96,7 +96,7 @@ def test(ctx: Ctx, name: str) -> Reply:
     row = Sources(ctx.engine).get(ctx.team_id, name)
     if row is None:
         raise UsageError(f"No source named {name!r}. `/earshot sources list` shows the names.")
-    ok, message = ctx.actions["test_source"](row)
+    ok, message = ctx.actions.test_source(row)
     icon = ":white_check_mark:" if ok else ":x:"
     return Reply(
         text=f"{icon} {name}: {message}", ephemeral=True, data={"ok": ok, "message": message}
@@ -148,8 +148,9 @@ def parse_interval(text: str) -> int:
 
 
 def _masked(ctx: Ctx, kind: str, settings: dict[str, str]) -> str:
-    secrets: set[str] = ctx.actions["secret_settings"](kind)
-    return ", ".join(f"{k}={'•••' if k in secrets else v}" for k, v in sorted(settings.items()))
+    secrets = ctx.actions.secret_settings(kind)
+    hidden = set(settings) if ALL_SETTINGS in secrets else secrets
+    return ", ".join(f"{k}={'•••' if k in hidden else v}" for k, v in sorted(settings.items()))
 
 
 def _line(row: SourceRow, now: datetime) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from commands.context import Ctx, UsageError
+from commands.dedupe import distinct_posts
 from commands.period import Period, looks_like_period
 from commands.query import Document, Query, QueryError, compile_matcher, parse
 from commands.series import hourly_from_posts
-from storage import reads
+from storage import reads, rollup_reads
 from storage.models import Topic
-from storage.reads import HourTotals, PostView
+from storage.reads import PostView
+from storage.rollup_reads import HourTotals
 from storage.topics import Topics
 
 ADHOC_SCAN_LIMIT = 200_000  # an unsaved query scans stored posts; bound the cost
@@ -56,7 +58,9 @@ def resolve(ctx: Ctx, text: str, *, kind: str | None = None) -> Target:
 
 def hours(ctx: Ctx, target: Target, period: Period) -> list[HourTotals]:
     if target.topic is not None and target.topic.id is not None:
-        return reads.hourly(ctx.engine, ctx.team_id, target.topic.id, period.start, period.end)
+        return rollup_reads.hourly(
+            ctx.engine, ctx.team_id, target.topic.id, period.start, period.end
+        )
     return hourly_from_posts(adhoc_posts(ctx, target, period))
 
 
@@ -78,16 +82,18 @@ def adhoc_posts(ctx: Ctx, target: Target, period: Period) -> list[PostView]:
 def top_posts(
     ctx: Ctx, target: Target, period: Period, order: str, limit: int = 3
 ) -> list[PostView]:
+    """The best posts in `order`, reposts and near-identical texts once (the first, best)."""
     if target.topic is not None and target.topic.id is not None:
-        return reads.topic_posts(
+        candidates = reads.topic_posts(
             ctx.engine,
             ctx.team_id,
             target.topic.id,
             period.start,
             period.end,
             order=order,
-            limit=limit,
+            limit=limit * 5,  # room for the copies that distinct_posts drops
         )
+        return distinct_posts(candidates, limit)
     posts = [p for p in adhoc_posts(ctx, target, period) if not p.is_repost]
     if order == "negative":
         posts = sorted(
@@ -101,18 +107,7 @@ def top_posts(
         )
     else:
         posts = sorted(posts, key=lambda p: -p.engagement)
-    return _distinct_texts(posts)[:limit]
-
-
-def _distinct_texts(posts: list[PostView]) -> list[PostView]:
-    seen: set[str] = set()
-    out = []
-    for post in posts:
-        key = " ".join(post.text.lower().split())
-        if key not in seen:
-            seen.add(key)
-            out.append(post)
-    return out
+    return distinct_posts(posts, limit)
 
 
 def document(post: PostView) -> Document:

@@ -97,6 +97,8 @@ def add_term(ctx: Ctx, value: str) -> Reply:
     """
     ctx.require_admin("change topic queries")
     topic_id, _, term = value.partition("|")
+    if " " in term.strip() and not term.strip().startswith('"'):
+        term = f'"{term.strip()}"'  # a phrase: its words together, not each of them
     topic = Topics(ctx.engine).get_by_id(ctx.team_id, int(topic_id)) if topic_id.isdigit() else None
     if topic is None or topic.id is None or not term:
         raise UsageError("That topic no longer exists in this workspace.")

@@ -9,11 +9,11 @@ from functools import partial
 
 from sqlalchemy import Engine
 
-from commands import incident as incident_cmd
+from commands import incident_summary
 from commands.context import Ctx
 from jobs.deliver import deliver_once
 from jobs.poster import DeliveryError, Poster
-from storage import reads
+from storage import rollup_reads
 from storage.alerts import Alerts
 from storage.incidents import Incidents
 from storage.models import Incident
@@ -57,7 +57,9 @@ def _id(incident: Incident) -> int:
 
 def _track_peak(engine: Engine, incident: Incident, now: datetime) -> Incident:
     assert incident.topic_id is not None
-    rows = reads.hourly(engine, incident.team_id, incident.topic_id, incident.started_at, now)
+    rows = rollup_reads.hourly(
+        engine, incident.team_id, incident.topic_id, incident.started_at, now
+    )
     peak = max((r.posts for r in rows), default=0)
     if peak > incident.peak_hourly:
         return Incidents(engine).update(_id(incident), peak_hourly=peak)
@@ -71,7 +73,7 @@ def _quiet(engine: Engine, incident: Incident, now: datetime) -> bool:
     limit = max(QUIET_FLOOR, incident.peak_hourly * QUIET_SHARE)
     for hours_ago in (1, 2):
         end = now - timedelta(hours=hours_ago - 1)
-        rows = reads.hourly(
+        rows = rollup_reads.hourly(
             engine, incident.team_id, incident.topic_id, end - timedelta(hours=1), end
         )
         if sum(r.posts for r in rows) >= limit:
@@ -117,7 +119,7 @@ def _refresh_summary(
             channel=incident.channel,
             key=f"incident-summary:{incident.id}",
             kind="summary",
-            build=partial(incident_cmd.summary, ctx, incident),
+            build=partial(incident_summary.summary, ctx, incident),
             now=now,
             owner=owner,
         )
@@ -128,7 +130,7 @@ def _refresh_summary(
         return
     if incident.summary_updated_at and now - incident.summary_updated_at < SUMMARY_EVERY:
         return
-    reply = incident_cmd.summary(ctx, incident)
+    reply = incident_summary.summary(ctx, incident)
     try:
         poster.update(incident.team_id, incident.channel, incident.summary_ts, reply)
     except DeliveryError as exc:  # the next refresh carries newer numbers anyway
@@ -146,7 +148,7 @@ def _finish(
     if incident.ended_at is None:
         incident = incidents.update(_id(incident), ended_at=now)
     if incident.channel:
-        reply = incident_cmd.summary(ctx, incident, final=True)
+        reply = incident_summary.summary(ctx, incident, final=True)
         result = deliver_once(
             engine,
             poster,

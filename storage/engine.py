@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
 DEFAULT_URL = "sqlite:///./earshot.db"
 
@@ -34,3 +34,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def ping(engine: Engine) -> None:
+    """One round trip to the database; raises when it cannot be reached."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))

@@ -1,4 +1,6 @@
-"""Read-side queries: rollup series, author reach and top posts, always team-scoped."""
+"""Read-side post queries: top posts, texts and counts of stored posts, always team-scoped.
+
+Rollups (hourly totals, reach) are read in `storage.rollup_reads`."""
 
 from __future__ import annotations
 
@@ -10,20 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, distinct, func
 from sqlmodel import Session, col, select
 
-from storage.models import Post, SourceRow, TopicAuthorDay, TopicHour, TopicMatch, TopicTopPost
-
-
-@dataclass(frozen=True, slots=True)
-class HourTotals:
-    hour: datetime
-    posts: int
-    reposts: int
-    scored: int
-    compound_sum: float
-    positive: int
-    neutral: int
-    negative: int
-    engagement: int
+from storage.models import Post, SourceRow, TopicMatch, TopicTopPost
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,58 +48,6 @@ def _matched_in(team_id: str, topic_id: int, start: datetime, end: datetime) -> 
         col(TopicMatch.created_at) >= start,
         col(TopicMatch.created_at) < end,
     )
-
-
-def hourly(
-    engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
-) -> list[HourTotals]:
-    """One row per hour with posts in [start, end): reads rollups, never posts."""
-    stmt = (
-        select(TopicHour)
-        .where(
-            TopicHour.team_id == team_id,
-            TopicHour.topic_id == topic_id,
-            col(TopicHour.hour) >= start,
-            col(TopicHour.hour) < end,
-        )
-        .order_by(col(TopicHour.hour))
-    )
-    with Session(engine) as session:
-        return [
-            HourTotals(
-                hour=row.hour,
-                posts=row.posts,
-                reposts=row.reposts,
-                scored=row.scored,
-                compound_sum=row.compound_sum,
-                positive=row.positive,
-                neutral=row.neutral,
-                negative=row.negative,
-                engagement=row.engagement_sum,
-            )
-            for row in session.exec(stmt)
-        ]
-
-
-def audience(
-    engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
-) -> tuple[int, int]:
-    """(unique authors, sum of their largest follower count) over whole UTC days in range."""
-    per_author = (
-        select(TopicAuthorDay.author, func.max(TopicAuthorDay.followers).label("followers"))
-        .where(
-            TopicAuthorDay.team_id == team_id,
-            TopicAuthorDay.topic_id == topic_id,
-            col(TopicAuthorDay.day) >= start,
-            col(TopicAuthorDay.day) < end,
-        )
-        .group_by(col(TopicAuthorDay.author))
-        .subquery()
-    )
-    stmt = select(func.count(), func.coalesce(func.sum(per_author.c.followers), 0))
-    with Session(engine) as session:
-        authors, followers = session.exec(stmt).one()
-    return int(authors), int(followers)
 
 
 def post_view(post: Post, source: str, kind: str) -> PostView:
@@ -229,6 +166,21 @@ def topic_texts(
         .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
         .where(*_matched_in(team_id, topic_id, start, end))
         .order_by(col(TopicMatch.created_at).desc())
+        .limit(limit)
+    )
+    with Session(engine) as session:
+        return [(text, author) for text, author in session.exec(stmt)]
+
+
+def team_texts(
+    engine: Engine, team_id: str, start: datetime, end: datetime, limit: int = 20_000
+) -> list[tuple[str, str | None]]:
+    """(text, author) of a workspace's posts in range, newest first: the background that
+    emerging terms are compared with."""
+    stmt = (
+        select(Post.text, Post.author)
+        .where(Post.team_id == team_id, col(Post.created_at) >= start, col(Post.created_at) < end)
+        .order_by(col(Post.created_at).desc())
         .limit(limit)
     )
     with Session(engine) as session:

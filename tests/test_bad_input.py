@@ -70,6 +70,19 @@ COMMAND_TEXT = st.one_of(
 )
 
 
+class _Offline:
+    """A write path that refuses every source and cannot reach any."""
+
+    def validate_source(self, kind: str, settings: dict[str, str]) -> dict[str, str]:
+        raise ValueError("no")
+
+    def secret_settings(self, kind: str) -> set[str]:
+        return set()
+
+    def test_source(self, row: SourceRow) -> tuple[bool, str]:
+        return False, "offline"
+
+
 def _count(engine: Engine, model: type) -> int:
     with Session(engine) as session:
         return int(session.exec(select(func.count()).select_from(model)).one())
@@ -89,11 +102,7 @@ def test_any_text_gets_a_reply_never_an_exception(
         user_id="U1",
         channel_id="C1",
         is_admin=admin,
-        actions={
-            "validate_source": lambda kind, s: (_ for _ in ()).throw(ValueError("no")),
-            "secret_settings": lambda kind: set(),
-            "test_source": lambda row: (False, "offline"),
-        },
+        actions=_Offline(),
     )
     before = {m: _count(engine, m) for m in (Topic, SourceRow, DigestSchedule, Incident)}
     reply = dispatch(command, text, ctx)

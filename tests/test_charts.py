@@ -119,14 +119,17 @@ def test_mismatched_series_are_refused() -> None:
 
 def test_reach_chart_labels_audience_as_an_upper_bound() -> None:
     days = [START + timedelta(days=d) for d in range(7)]
-    posts, authors = [3, 5, 0, 9, 4, 2, 1], [2, 4, 0, 6, 3, 2, 1]
-    audience = [1200, 40_000, 0, 250_000, 9_000, 300, 0]
+    posts, authors = [3, 5, 0, 9, 4, 2, 1], [2, 5, 5, 9, 11, 12, 12]
+    audience = [1200, 41_200, 41_200, 291_200, 300_200, 300_500, 300_500]
     chart = charts.reach_chart("Reach: water campaign", days, posts, authors, audience)
     assert pixels(chart).shape == (400, 800, 4)
-    assert "24 posts by at most 18 distinct authors" in chart.alt_text
+    assert "24 posts by 12 unique authors" in chart.alt_text
     assert "the busiest day was 12 Sep 2026 with 9 posts" in chart.alt_text
-    assert "up to 300.5K (300500 follower reaches" in chart.alt_text
+    assert "up to 300.5K (300500 followers of those authors" in chart.alt_text
     assert "upper bound" in chart.alt_text
+    # The line is the running total as given, not summed again.
+    assert chart.plotted["Potential audience so far"] == tuple(audience)
+    assert chart.plotted["Posts"] == tuple(posts)
 
 
 def test_multi_topic_chart_ranks_topics_and_notes_those_not_drawn() -> None:

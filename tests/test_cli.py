@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib.image
 import pytest
 
-from tests.cli_helpers import earshot
+from tests.cli_helpers import ROOT, cli_env, earshot
 
 
 def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -71,6 +74,29 @@ def test_topic_import_and_reports(db_url: str, tmp_path: Path) -> None:
     assert "Posts: 2" in text and "Mean sentiment" in text
 
 
+def test_since_a_date_alone_runs_to_now(db_url: str, tmp_path: Path) -> None:
+    """ "Since June" means June to now, as --help says, not June 1 alone."""
+    earshot(db_url, "topic", "add", "flood", "flood*", "--kind", "campaign")
+    rows = [
+        dict(ROWS[0], created_at="2013-06-01T10:00:00Z"),
+        dict(ROWS[1], created_at="2013-06-21T11:30:00Z"),
+    ]
+    earshot(db_url, "import", str(_jsonl(tmp_path / "june.jsonl", rows)), "--quiet")
+    for command in ("sentiment", "reach"):
+        data = json.loads(
+            earshot(db_url, command, "flood", "--since", "2013-06-01", "--json").stdout
+        )
+        assert data["start"] == "2013-06-01T00:00:00+00:00"
+        assert data["end"] > "2026"
+        assert data["posts"] == 2
+    text = earshot(db_url, "sentiment", "flood", "--since", "2013-06-01").stdout
+    assert "since 2013-06-01" in text and "2013-06-01 00:00 to " in text
+    one_day = earshot(
+        db_url, "reach", "flood", "--since", "2013-06-01", "--until", "2013-06-01", "--json"
+    )
+    assert json.loads(one_day.stdout)["posts"] == 1
+
+
 def test_bad_input_exits_2_with_a_clear_message(db_url: str, tmp_path: Path) -> None:
     result = earshot(db_url, "topic", "add", "broken", "(flood OR", check=False)
     assert result.returncode == 2
@@ -113,3 +139,38 @@ def test_digest_renders_in_the_terminal(db_url: str, tmp_path: Path, fmt: str) -
         assert "mean_compound" in data["topics"][0]
     else:
         assert "Daily digest" in out and "flood" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sentiment", "flood", "--since", "2026-11-19"],
+        ["digest", "--date", "2026-11-19", "--json"],
+        ["topic", "list"],
+        ["--help"],
+    ],
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    db_url: str, tmp_path: Path, args: list[str]
+) -> None:
+    """`earshot … | head`: the reader is gone before the first write (the worst case)."""
+    earshot(db_url, "topic", "add", "flood", "flood*")
+    earshot(db_url, "import", str(_jsonl(tmp_path / "p.jsonl", ROWS)), "--quiet")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            env=cli_env(db_url),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""
+    # As a shell reports a command ended by SIGPIPE; argparse's --help ignores the error.
+    assert result.returncode == (0 if args == ["--help"] else 141)

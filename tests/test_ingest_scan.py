@@ -16,7 +16,7 @@ from jobs.ingest import Ingestor, SourceRef, pseudonym
 from jobs.scan import run_scan, scan_due
 from jobs.sentiment.scorer import Scorer
 from jobs.sources.base import RawPost
-from storage import reads
+from storage import rollup_reads
 from storage.models import Post
 from storage.sources import Sources
 from storage.topics import Topics
@@ -55,7 +55,7 @@ def test_ingest_scores_matches_and_skips_duplicates(engine: Engine, ingestor: In
         stored = {p.external_id: p for p in session.exec(select(Post))}
     assert stored["1"].compound is not None and stored["1"].compound < -0.05
     assert stored["2"].compound is None  # not English: counted, never scored as neutral
-    hours = reads.hourly(engine, "T1", flood.id, NOW - timedelta(days=1), NOW)
+    hours = rollup_reads.hourly(engine, "T1", flood.id, NOW - timedelta(days=1), NOW)
     assert [(h.posts, h.scored, h.negative) for h in hours] == [(1, 1, 1)]
 
 

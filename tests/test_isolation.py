@@ -17,11 +17,24 @@ from jobs.sentiment.scorer import Scorer
 from jobs.sources.base import RawPost
 from storage import audit
 from storage.alerts import Alerts
-from storage.models import Alert
+from storage.models import Alert, SourceRow
 from storage.sources import Sources
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SECRET_WORDS = ("zebrafloods", "Aardvark", "secret-source")
+
+
+class _Actions:
+    """The write path's answers, without the network."""
+
+    def validate_source(self, kind: str, settings: dict[str, str]) -> dict[str, str]:
+        return dict(settings)
+
+    def secret_settings(self, kind: str) -> set[str]:
+        return set()
+
+    def test_source(self, row: SourceRow) -> tuple[bool, str]:
+        return True, f"tested {row.name}"
 
 
 def _ctx(engine: Engine, team: str) -> Ctx:
@@ -31,11 +44,7 @@ def _ctx(engine: Engine, team: str) -> Ctx:
         now=NOW,
         user_id=f"U{team}",
         channel_id=f"C{team}",
-        actions={
-            "validate_source": lambda kind, s: dict(s),
-            "secret_settings": lambda kind: set(),
-            "test_source": lambda row: (True, f"tested {row.name}"),
-        },
+        actions=_Actions(),
     )
 
 

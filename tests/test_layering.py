@@ -53,3 +53,35 @@ def test_imports_point_down_and_libraries_stay_at_edges(module: str, path: Path)
         if top in EDGES:
             allowed = EDGES[top]
             assert module.startswith(allowed), f"{module} imports {name}; only {allowed} may"
+
+
+# SQL lives in storage/: elsewhere an engine is only passed around, as a handle.
+SQL_LIBRARIES = ("sqlalchemy", "sqlmodel")
+SQL_HANDLE = {"Engine"}
+
+
+def _sql_imports(path: Path) -> list[str]:
+    """SQL library imports beyond the `Engine` handle, as "module: names"."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] in SQL_LIBRARIES]
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and node.module.split(".")[0] in SQL_LIBRARIES
+        ):
+            extra = {a.name for a in node.names} - SQL_HANDLE
+            if extra or node.module != "sqlalchemy":
+                found.append(f"{node.module}: {', '.join(sorted(extra))}")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("module", "path"),
+    [(m, p) for m, p in _modules() if not m.startswith("storage")],
+    ids=lambda v: str(v),
+)
+def test_sql_stays_in_storage(module: str, path: Path) -> None:
+    assert _sql_imports(path) == [], f"{module} uses SQL directly; put it in storage/"

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from commands import reach, sentiment, topics
 from commands.context import Ctx, NotAllowedError, UsageError
-from commands.period import parse_period
+from commands.period import parse_period, since_until
 from commands.registry import dispatch
 from jobs.ingest import Ingestor, SourceRef
 from jobs.sentiment.scorer import Scorer
@@ -170,3 +170,37 @@ def test_date_periods_are_whole_local_days() -> None:
 def test_bad_periods_are_explained(bad: str) -> None:
     with pytest.raises(UsageError):
         parse_period(bad, NOW)
+
+
+def test_since_a_date_runs_to_now_and_until_ends_with_its_day() -> None:
+    since = since_until("2026-06-01", None, NOW, "America/Edmonton")
+    assert since.start == datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
+    assert since.end == NOW
+    assert since.span("America/Edmonton") == (
+        "2026-06-01 00:00 to 2026-11-20 05:00 America/Edmonton"
+    )
+    until = since_until("2026-06-01", "2026-06-03", NOW)
+    assert (until.start, until.end) == (
+        datetime(2026, 6, 1, tzinfo=UTC),
+        datetime(2026, 6, 4, tzinfo=UTC),
+    )
+    assert since_until("7d", None, NOW).length == timedelta(days=7)
+    assert since_until("2026-06-01..2026-06-02", None, NOW).length == timedelta(days=2)
+    with pytest.raises(UsageError, match="future"):
+        since_until("2027-01-01", None, NOW)
+
+
+def test_a_bare_date_in_a_slash_command_is_one_day_and_the_reply_says_so(engine: Engine) -> None:
+    ctx = _ctx(engine)
+    topics.add(ctx, "flood", "flood")
+    _store(engine, "T1", POSTS)
+    day = (NOW - timedelta(hours=30)).date().isoformat()
+    reply = sentiment.run(f"flood {day}", ctx)
+    assert reply.data["posts"] == 1  # the post 30 hours ago, not the later ones
+    covered = f"{day} 00:00 to {(NOW - timedelta(hours=6)).date().isoformat()} 00:00 UTC"
+    assert covered in reply.text
+    assert covered in reply.blocks[1]["text"]["text"]
+    topics.add(ctx, "camp", "flood", kind="campaign")
+    week = reach.run("camp 7d", ctx)
+    span = f"{(NOW - timedelta(days=7)):%Y-%m-%d %H:%M} to {NOW:%Y-%m-%d %H:%M} UTC"
+    assert span in week.text and span in week.blocks[1]["text"]["text"]

@@ -160,7 +160,6 @@ def test_digest_line_counts(runtime: Runtime, now: datetime) -> None:
     before = Period(now - timedelta(days=2), now - timedelta(days=1), "past 24 hours")
     assert "0 routed" in routes.routing_digest_lines(later, before)[0]
     assert routes.routing_digest_lines(runtime.ctx("T2", now=now), period) == []
-    later.actions["digest_extras"] = routes.routing_digest_lines
     built = digest.build(later, local_date=date(2026, 11, 21), local_time="09:00")
     assert built.extra_lines == routes.routing_digest_lines(later, built.period)
     assert "5 routed" in built.extra_lines[0]

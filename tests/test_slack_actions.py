@@ -121,3 +121,17 @@ def test_digest_add_term_widens_the_query_for_admins_only(
     body = click(runtime_admins, fake, "digest_add_term", f"{topic.id}|basement")
     assert body["response_type"] == "ephemeral" and "Added `basement`" in body["text"]
     assert Topics(runtime.engine).get("T111", "flood").query == f"({topic.query}) OR basement"  # type: ignore[union-attr]
+
+
+def test_a_numbered_add_term_button_adds_a_phrase_as_a_phrase(
+    fake: AdminAwareFakeSlack, runtime: Runtime
+) -> None:
+    """The digest numbers its buttons (digest_add_term:N) and quotes a two-word term."""
+    topic = Topics(runtime.engine).get("T111", "flood")
+    assert topic is not None and topic.id is not None
+    fake.add_member("U111", "T111", role="is_admin")
+    admins = build_app(runtime, process_before_response=True)
+    body = click(admins, fake, "digest_add_term:3", f'{topic.id}|"sandbag volunteers"')
+    assert body["response_type"] == "ephemeral"
+    stored = Topics(runtime.engine).get("T111", "flood")
+    assert stored is not None and stored.query == f'({topic.query}) OR "sandbag volunteers"'

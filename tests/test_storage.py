@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from storage import reads
+from storage import reads, rollup_reads
 from storage.ingest_store import PreparedPost, existing_external_ids, store_batch
 from storage.models import Post, TopicHour
 from storage.sources import Sources
@@ -64,14 +64,16 @@ def test_batch_is_idempotent_and_rolls_up(engine: Engine, now: datetime) -> None
     assert (again.new_posts, again.duplicates, again.matches) == (0, 4, 0)
     assert existing_external_ids(engine, src.id, ["a", "z"]) == {"a"}
 
-    rows = reads.hourly(engine, "T1", topic.id, now - timedelta(days=1), now + timedelta(days=1))
+    rows = rollup_reads.hourly(
+        engine, "T1", topic.id, now - timedelta(days=1), now + timedelta(days=1)
+    )
     assert [(r.posts, r.scored, r.positive, r.neutral, r.negative) for r in rows] == [
         (2, 2, 1, 0, 1),
         (1, 1, 0, 1, 0),
     ]
     assert rows[0].compound_sum == -0.1 or abs(rows[0].compound_sum + 0.1) < 1e-9
     assert rows[0].engagement == 3
-    assert reads.audience(
+    assert rollup_reads.audience(
         engine, "T1", topic.id, now - timedelta(days=1), now + timedelta(days=1)
     ) == (2, 107)
     assert Sources(engine).get("T1", "rss").cursor == "c1"  # type: ignore[union-attr]
@@ -94,7 +96,7 @@ def test_other_team_sees_nothing(engine: Engine, now: datetime) -> None:
         now=now,
     )
     span = (now - timedelta(days=1), now + timedelta(days=1))
-    assert reads.hourly(engine, "T2", topic.id, *span) == []
+    assert rollup_reads.hourly(engine, "T2", topic.id, *span) == []
     assert reads.topic_posts(engine, "T2", topic.id, *span) == []
     assert len(reads.topic_posts(engine, "T1", topic.id, *span)) == 1
     assert [t.name for t in Topics(engine).all("T2")] == ["flood"]

@@ -10,7 +10,6 @@ from slack_bolt.adapter.starlette.handler import (
     to_bolt_request,
     to_starlette_response,
 )
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -22,6 +21,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.http_guard import BODY_TIMEOUT, MAX_CONCURRENT, HttpGuard
+from storage.engine import ping
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,7 @@ def create_asgi_app(
 
 def database_ok(runtime: Runtime) -> bool:
     try:
-        with runtime.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(runtime.engine)
     except Exception as exc:  # any failure to reach the database means "not healthy"
         log.warning("health check: database unreachable: %s", exc)
         return False
