@@ -1,19 +1,13 @@
-"""Spike checks: feed each topic's 5-minute series to its detectors, open, update, deliver."""
+"""Spike checks: feed each topic's 5-minute series to its detectors; open or extend alerts."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 from sqlalchemy import Engine
 
-from commands.alerts import alert_reply
-from commands.context import Ctx, Reply
-from jobs.deliver import deliver_once
-from jobs.poster import DeliveryError, Poster
 from jobs.spikes import (
     SENSITIVITIES,
     Detector,
@@ -35,8 +29,6 @@ BUCKET = timedelta(minutes=5)
 SETTLE = timedelta(minutes=3)
 WARM_HISTORY = timedelta(days=14)  # a new topic's detector learns from stored history first
 STALE = timedelta(hours=1)  # catching up after downtime: learn, but don't alert on old buckets
-
-CtxFactory = Callable[[str, datetime], Ctx]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,84 +185,3 @@ def _worse(old: str, new: str | None) -> str:
         if new in order and order.index(new) > order.index(old if old in order else "info")
         else old
     )
-
-
-def deliver_alerts(
-    engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
-) -> int:
-    """Post open alerts not yet in Slack (new ones and earlier failures), each exactly once."""
-    alerts = Alerts(engine)
-    sent = 0
-    for alert in alerts.needing_delivery():
-        if alert.id is None or alert.channel is None:
-            continue
-        result = deliver_once(
-            engine,
-            poster,
-            team_id=alert.team_id,
-            channel=alert.channel,
-            key=f"alert:{alert.id}",
-            kind="alert",
-            build=partial(alert_reply, make_ctx(alert.team_id, now), alert),
-            now=now,
-            owner=owner,
-        )
-        if result.ts is not None:
-            alerts.update(alert.team_id, alert.id, message_ts=result.ts, updated_at=now)
-            sent += 1
-    return sent
-
-
-def refresh_alert_messages(
-    engine: Engine, poster: Poster, make_ctx: CtxFactory, events: list[AlertEvent], *, now: datetime
-) -> None:
-    """Update posted messages of alerts that grew (chat.update), instead of posting again."""
-    alerts = Alerts(engine)
-    for event in events:
-        if event.action != "updated" or event.alert_id is None:
-            continue
-        alert = alerts.get(event.team_id, event.alert_id)
-        if alert is None or alert.message_ts is None or alert.channel is None:
-            continue
-        try:
-            poster.update(
-                alert.team_id,
-                alert.channel,
-                alert.message_ts,
-                alert_reply(make_ctx(alert.team_id, now), alert),
-            )
-        except DeliveryError as exc:  # the next update will carry the numbers
-            log.warning("could not refresh alert %s: %s", alert.id, exc)
-
-
-def escalate(
-    engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
-) -> int:
-    """Mention the escalation group under alerts nobody acknowledged in time."""
-    alerts = Alerts(engine)
-    workspaces = Workspaces(engine)
-    done = 0
-    for alert in alerts.unacknowledged_since(now):
-        ws = workspaces.get(alert.team_id)
-        wait = timedelta(minutes=ws.escalate_after_minutes if ws else 30)
-        if alert.created_at + wait > now or alert.id is None or not alert.channel:
-            continue
-        who = f"<!subteam^{ws.escalation_group}>" if ws and ws.escalation_group else "<!here>"
-        minutes = int((now - alert.created_at).total_seconds() // 60)
-        text = f"{who} this alert has not been acknowledged for {minutes} minutes."
-        result = deliver_once(
-            engine,
-            poster,
-            team_id=alert.team_id,
-            channel=alert.channel,
-            key=f"escalate:{alert.id}",
-            kind="escalation",
-            build=partial(Reply, text),
-            now=now,
-            owner=owner,
-            thread_ts=alert.message_ts,
-        )
-        if result.sent:
-            alerts.update(alert.team_id, alert.id, escalated_at=now, updated_at=now)
-            done += 1
-    return done
