@@ -17,6 +17,7 @@ from jobs.spikes import (
     ShareConfig,
     Verdict,
 )
+from jobs.spikes.slow import SlowBuildDetector
 from storage import reads
 from storage.alerts import Alerts, DetectorStates
 from storage.models import Alert, Topic
@@ -28,7 +29,8 @@ BUCKET = timedelta(minutes=5)
 # Posts reach us a little after they are written; judge a bucket once it has settled.
 SETTLE = timedelta(minutes=3)
 WARM_HISTORY = timedelta(days=14)  # a new topic's detector learns from stored history first
-STALE = timedelta(hours=1)  # catching up after downtime: learn, but don't alert on old buckets
+STALE = timedelta(hours=1)
+SLOW = "slow_build"  # catching up after downtime: learn, but don't alert on old buckets
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ def check_topic(engine: Engine, topic: Topic, *, now: datetime) -> list[AlertEve
     states = DetectorStates(engine)
     end = floor_bucket(now - SETTLE)
     volume_row, share_row = states.get(topic.id, "volume"), states.get(topic.id, "negative")
+    slow_row = states.get(topic.id, SLOW)
     if volume_row is not None and volume_row.last_bucket is not None:
         start = volume_row.last_bucket + BUCKET
     else:
@@ -80,23 +83,31 @@ def check_topic(engine: Engine, topic: Topic, *, now: datetime) -> list[AlertEve
         if share_row
         else NegativeShareDetector(share_cfg)
     )
+    # A topic created before this detector existed starts it from the stored matches
+    # of the volume detector's first bucket onwards (no earlier history: quiet days).
+    slow = SlowBuildDetector.from_state(slow_row.state) if slow_row else SlowBuildDetector()
+    slow_window = timedelta(hours=slow.config.window_hours)
     counts = _bucket_counts(engine, topic, start, end)
     events: list[AlertEvent] = []
     ts = start
     for posts, negative, scored in counts:
-        verdicts = (
-            ("volume", volume.update(ts, posts)),
-            ("negative", share.update(ts, negative, scored)),
-        )
+        verdicts = [
+            ("volume", volume.update(ts, posts), ts),
+            ("negative", share.update(ts, negative, scored), ts),
+        ]
+        built = slow.update(ts, posts)
+        if built is not None:  # judged once an hour, over the six hours that just ended
+            verdicts.append((SLOW, built, built.ts + slow_window - BUCKET))
         if now - (ts + BUCKET) <= STALE:
-            for metric, verdict in verdicts:
-                event = _act(engine, topic, metric, verdict, now)
+            for metric, verdict, last_bucket in verdicts:
+                event = _act(engine, topic, metric, verdict, now, last_bucket)
                 if event is not None:
                     events.append(event)
         ts += BUCKET
     last = ts - BUCKET
     states.save(topic.team_id, topic.id, "volume", volume.to_state(), last)
     states.save(topic.team_id, topic.id, "negative", share.to_state(), last)
+    states.save(topic.team_id, topic.id, SLOW, slow.to_state(), last)
     return events
 
 
@@ -131,7 +142,12 @@ def _bucket_counts(
 
 
 def _act(
-    engine: Engine, topic: Topic, metric: str, verdict: Verdict, now: datetime
+    engine: Engine,
+    topic: Topic,
+    metric: str,
+    verdict: Verdict,
+    now: datetime,
+    last_bucket: datetime,
 ) -> AlertEvent | None:
     assert topic.id is not None
     alerts = Alerts(engine)
@@ -142,7 +158,7 @@ def _act(
         alerts.update(
             topic.team_id,
             current.id,
-            last_bucket=verdict.ts,
+            last_bucket=last_bucket,
             value=verdict.value,
             peak_value=max(current.peak_value, verdict.value),
             updated_at=now,
@@ -163,7 +179,7 @@ def _act(
             severity=verdict.severity or "warning",
             status="muted" if muted else "open",
             window_start=verdict.ts,
-            last_bucket=verdict.ts,
+            last_bucket=last_bucket,
             value=verdict.value,
             baseline=verdict.baseline,
             peak_value=verdict.value,
