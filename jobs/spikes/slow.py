@@ -5,8 +5,9 @@ is only a little above the one before. This detector works on whole hours and
 asks what a duty officer would: over the last six hours, is the topic several
 times busier than in the same six hours of the last three days, is it still
 rising, and is it big enough to matter? Days before the topic had any posts
-count as quiet days (zero), so a topic created as the crisis starts can fire
-on its first day; the alert then says how many days of history it had.
+count as quiet days (zero) only when no earlier day is known at all, so a topic
+created as the crisis starts can fire on its first day; the alert then says how
+many days of history it had.
 """
 
 from __future__ import annotations
@@ -81,12 +82,16 @@ class SlowBuildDetector:
         window = cfg.window_hours
         recent = sum(self.hours[-window:])
         before = sum(self.hours[-2 * window : -window])
+        # Only days whose six hours were all seen count: a half-seen day would look quiet
+        # and turn an ordinary afternoon into a "build". With no such day at all (a topic
+        # born in the crisis), the days before are taken as quiet and the alert says so.
         days = []
         for day in range(1, cfg.history_days + 1):
             stop = len(self.hours) - 24 * day
-            days.append(sum(self.hours[max(0, stop - window) : max(0, stop)]))
-        known_days = min(cfg.history_days, max(0, (len(self.hours) - window) // 24))
-        usual = sum(days) / cfg.history_days
+            if stop - window >= 0:
+                days.append(sum(self.hours[stop - window : stop]))
+        known_days = len(days)
+        usual = sum(days) / known_days if days else 0.0
         ratio = recent / max(usual, 1.0)
         rise = recent / max(before, 1.0)
         strength = min(
@@ -105,9 +110,8 @@ class SlowBuildDetector:
             f" on the {window} h before)"
         )
         if known_days < cfg.history_days:
-            reason += (
-                f"; baseline short: {known_days} of {cfg.history_days} days of history,"
-                " earlier days counted as quiet"
+            reason += f"; baseline short: {known_days} of {cfg.history_days} days of history" + (
+                ", earlier days counted as quiet" if not known_days else ""
             )
         if firing and not alert:
             reason += "; alert already open"
