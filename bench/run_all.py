@@ -29,6 +29,8 @@ SCRIPTS: list[tuple[str, list[str], list[str]]] = [
     ("bench_sentiment.py", ["--total", "50000"], []),
     ("nab.py", [], []),
     ("crisis_replay.py", [], []),
+    ("crisis_t6.py", [], []),
+    ("negative_share.py", [], []),
     ("classify.py", [], []),
 ]
 

@@ -19,6 +19,13 @@ from storage.topics import Topics
 
 BUCKET = timedelta(minutes=5)
 CHART_SPAN = timedelta(hours=6)
+# A slow build is shown over days, by the hour: its story is the climb, not one bucket.
+SLOW_CHART_SPAN, SLOW_CHART_BUCKET = timedelta(days=4), timedelta(hours=1)
+HEADLINES = {
+    "negative": "Negative sentiment surge",
+    "slow_build": "Slow build",
+    "volume": "Volume spike",
+}
 SEVERITY_ICON = {
     "critical": ":rotating_light:",
     "warning": ":warning:",
@@ -35,7 +42,7 @@ def alert_reply(ctx: Ctx, alert: Alert) -> Reply:
     topic = Topics(ctx.engine).get_by_id(ctx.team_id, alert.topic_id)
     zone = ZoneInfo(ctx.timezone)
     start, end = alert.window_start, window_end(alert)
-    what = "Negative sentiment surge" if alert.metric == "negative" else "Volume spike"
+    what = HEADLINES.get(alert.metric, "Volume spike")
     icon = SEVERITY_ICON.get(alert.severity, ":warning:")
     title = f"{what}: {alert.topic_name}"
     fields = [
@@ -68,6 +75,11 @@ def alert_reply(ctx: Ctx, alert: Alert) -> Reply:
 def _value(alert: Alert) -> str:
     if alert.metric == "negative":
         return f"{alert.value:.0%} negative vs ~{alert.baseline:.0%} usual"
+    if alert.metric == "slow_build":
+        return (
+            f"{alert.value:g} posts in 6 h vs ~{alert.baseline:.0f} in the same hours of the"
+            f" last 3 days (peak {alert.peak_value:g})"
+        )
     expected = f"~{alert.baseline:.0f} expected"
     return f"{alert.value:g} posts / 5 min vs {expected} (peak {alert.peak_value:g})"
 
@@ -116,23 +128,25 @@ def _terms(ctx: Ctx, alert: Alert, topic: Topic | None) -> list[str]:
 
 
 def _chart(ctx: Ctx, alert: Alert, title: str) -> Any:
+    slow = alert.metric == "slow_build"
+    span, bucket = (SLOW_CHART_SPAN, SLOW_CHART_BUCKET) if slow else (CHART_SPAN, BUCKET)
     end = window_end(alert)
-    start = end - CHART_SPAN
+    start = end - span
     times = reads.match_times(ctx.engine, ctx.team_id, alert.topic_id, start, end)
-    count = int(CHART_SPAN / BUCKET)
-    starts = [start + BUCKET * i for i in range(count)]
+    count = int(span / bucket)
+    starts = [start + bucket * i for i in range(count)]
     volume = [0] * count
     sums = [0.0] * count
     scored = [0] * count
     for at, compound in times:
-        index = min(int((at - start) / BUCKET), count - 1)
+        index = min(int((at - start) / bucket), count - 1)
         volume[index] += 1
         if compound is not None:
             sums[index] += compound
             scored[index] += 1
     means = [s / n if n else None for s, n in zip(sums, scored, strict=True)]
     return volume_sentiment_chart(
-        f"{title} · posts per 5 min",
+        f"{title} · posts per {'hour' if slow else '5 min'}",
         starts,
         volume,
         means,

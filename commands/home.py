@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands import blocks as bk
-from commands.alerts import SEVERITY_ICON
+from commands.alerts import HEADLINES, SEVERITY_ICON
 from commands.context import Ctx
 from commands.digest_settings import describe
 from commands.paging import sections
@@ -64,7 +64,7 @@ def source_lines(ctx: Ctx) -> list[str]:
 def alert_lines(ctx: Ctx) -> list[str]:
     return [
         f"{SEVERITY_ICON.get(a.severity, ':warning:')} *{bk.escape_mrkdwn(a.topic_name)}* "
-        f"{'negative sentiment surge' if a.metric == 'negative' else 'volume spike'} "
+        f"{HEADLINES.get(a.metric, 'Volume spike').lower()} "
         f"({a.severity}), {a.status}, {_when(a.created_at, ctx)}"
         + (f", acknowledged by <@{a.acked_by}>" if a.acked_by else "")
         for a in Alerts(ctx.engine).recent(ctx.team_id, limit=RECENT_ALERTS)

@@ -148,3 +148,49 @@ def test_slack_down_then_alert_delivered_once(db_url: str, slack: FakeSlack) -> 
         clock.now += timedelta(minutes=1)
         ticks.alerts()
     assert len(_alert_messages(slack)) == 1
+
+
+def _slow_build_posts(start: datetime) -> list[RawPost]:
+    """Three quiet days (0-2 posts per 5 minutes), then eight hours climbing to ~12 per bucket."""
+    rng = random.Random(9)
+    posts = []
+    for index in range(3 * 288 + 8 * 12):
+        at = start + timedelta(minutes=5 * index)
+        climbing = index - 3 * 288
+        count = rng.choice((0, 1, 1, 2)) if climbing < 0 else 1 + climbing // 8
+        text = "river still rising, sandbags at the arena" if climbing >= 0 else "river walk"
+        posts += [
+            RawPost(
+                external_id=f"s{index}-{k}",
+                text=f"{text} {k}",
+                created_at=at + timedelta(seconds=11 * k),
+                author=f"b{k}",
+                lang="en",
+            )
+            for k in range(count)
+        ]
+    return posts
+
+
+def test_slow_build_alert_has_its_own_wording_buttons_and_day_chart(
+    db_url: str, slack: FakeSlack
+) -> None:
+    start = SURGE - timedelta(days=3)
+    clock = Clock(SURGE - timedelta(minutes=5))
+    ticks = wired(db_url, slack, clock)
+    engine = ticks.runtime.engine
+    Topics(engine).add("T1", "river", "river", now=start, channel="C1")
+    store(ticks.runtime, "T1", _slow_build_posts(start), clock.now)
+    while clock.now < SURGE + timedelta(hours=8):
+        ticks.alerts()
+        clock.now += timedelta(minutes=30)
+    slow = [m for m in slack.messages if "Slow build: river" in str(m.get("text", ""))]
+    assert len(slow) == 1
+    text, blocks = str(slow[0]["text"]), str(slow[0]["blocks"])
+    assert "posts in the last 6 h vs ~" in text and "same hours of the last 3 days" in text
+    assert "alert_ack" in blocks and "alert_mute_1h" in blocks and "alert_more_posts" in blocks
+    assert "sandbags" in blocks
+    described = [(u, f"{u.get('title')} {u.get('alt_txt')}") for u in slack.uploads.values()]
+    charts = [(u, words) for u, words in described if "Slow build" in words]
+    assert charts and charts[0][0]["bytes"].startswith(b"\x89PNG")
+    assert "posts per hour" in charts[0][1]  # days by the hour, not minutes

@@ -52,6 +52,17 @@ def test_clear_surge_alerts_within_two_buckets_and_explains_itself() -> None:
     assert "expected at this hour (x" in alert.reason
 
 
+def test_an_alert_on_short_history_says_its_baseline_is_short() -> None:
+    surge_at = PER_DAY  # one day of history: past warm-up, short of a weekly rhythm
+    series = with_surge(noisy_counts(2 * PER_DAY, flat(40)), surge_at, [400.0] * 6)
+    verdicts = replay(series)
+    alerts = alert_indexes(verdicts)
+    assert alerts
+    assert verdicts[alerts[0]].reason.endswith("baseline short: 24 h of history")
+    settled = with_surge(noisy_counts(4 * PER_DAY, flat(40)), 3 * PER_DAY + 100, [400.0] * 6)
+    assert all("baseline short" not in v.reason for v in replay(settled))
+
+
 def test_cooldown_keeps_one_alert_open_then_allows_the_next_surge() -> None:
     first = 3 * PER_DAY
     second = first + 24  # two hours later: same story, the open alert is updated

@@ -2,6 +2,7 @@
 
 from jobs.spikes.config import SENSITIVITIES, DetectorConfig, Sensitivity
 from jobs.spikes.detector import Detector
+from jobs.spikes.generic import GenericConfig, GenericDetector
 from jobs.spikes.share import NegativeShareDetector, ShareConfig
 from jobs.spikes.verdict import Severity, Verdict
 
@@ -9,6 +10,8 @@ __all__ = [
     "SENSITIVITIES",
     "Detector",
     "DetectorConfig",
+    "GenericConfig",
+    "GenericDetector",
     "NegativeShareDetector",
     "Sensitivity",
     "Severity",

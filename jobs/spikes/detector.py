@@ -14,6 +14,9 @@ from jobs.spikes.recent import RecentSurge
 from jobs.spikes.verdict import ALERT_SCORE, Verdict, anomaly_score, format_ratio, severity_for
 
 STATE_VERSION = 2
+# An alert resting on less history than this says so: the baseline may not yet
+# know the topic's weekly rhythm, and a new topic's alert should be read that way.
+SHORT_HISTORY_DAYS = 3
 # Version 1 states (before the spike habit) restore with no habit learned yet.
 _READABLE_VERSIONS = (1, STATE_VERSION)
 
@@ -75,6 +78,7 @@ class Detector:
             cfg.min_volume,
         )
         self.previous_score = sharp
+        history_buckets = self.baseline.seen
         if self.baseline.seen:
             self.recent.learn(self.baseline.level_rate())
         self.baseline.learn(ts, value)
@@ -91,6 +95,9 @@ class Detector:
             )
         if under_habit:
             reason += f"; under the bar raised by this topic's last spike (z {sharp_bar:.1f})"
+        if decision.alert and history_buckets < SHORT_HISTORY_DAYS * cfg.buckets_per_day:
+            hours = history_buckets * cfg.bucket_minutes / 60
+            reason += f"; baseline short: {hours:.0f} h of history"
         score = max(sharp, sustained)
         return Verdict(
             ts=ts,

@@ -1,19 +1,13 @@
-"""Spike checks: feed each topic's 5-minute series to its detectors, open, update, deliver."""
+"""Spike checks: feed each topic's 5-minute series to its detectors; open or extend alerts."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 from sqlalchemy import Engine
 
-from commands.alerts import alert_reply
-from commands.context import Ctx, Reply
-from jobs.deliver import deliver_once
-from jobs.poster import DeliveryError, Poster
 from jobs.spikes import (
     SENSITIVITIES,
     Detector,
@@ -23,6 +17,7 @@ from jobs.spikes import (
     ShareConfig,
     Verdict,
 )
+from jobs.spikes.slow import SlowBuildDetector
 from storage import reads
 from storage.alerts import Alerts, DetectorStates
 from storage.models import Alert, Topic
@@ -34,9 +29,8 @@ BUCKET = timedelta(minutes=5)
 # Posts reach us a little after they are written; judge a bucket once it has settled.
 SETTLE = timedelta(minutes=3)
 WARM_HISTORY = timedelta(days=14)  # a new topic's detector learns from stored history first
-STALE = timedelta(hours=1)  # catching up after downtime: learn, but don't alert on old buckets
-
-CtxFactory = Callable[[str, datetime], Ctx]
+STALE = timedelta(hours=1)
+SLOW = "slow_build"  # catching up after downtime: learn, but don't alert on old buckets
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +65,7 @@ def check_topic(engine: Engine, topic: Topic, *, now: datetime) -> list[AlertEve
     states = DetectorStates(engine)
     end = floor_bucket(now - SETTLE)
     volume_row, share_row = states.get(topic.id, "volume"), states.get(topic.id, "negative")
+    slow_row = states.get(topic.id, SLOW)
     if volume_row is not None and volume_row.last_bucket is not None:
         start = volume_row.last_bucket + BUCKET
     else:
@@ -88,23 +83,31 @@ def check_topic(engine: Engine, topic: Topic, *, now: datetime) -> list[AlertEve
         if share_row
         else NegativeShareDetector(share_cfg)
     )
+    # A topic created before this detector existed starts it from the stored matches
+    # of the volume detector's first bucket onwards (no earlier history: quiet days).
+    slow = SlowBuildDetector.from_state(slow_row.state) if slow_row else SlowBuildDetector()
+    slow_window = timedelta(hours=slow.config.window_hours)
     counts = _bucket_counts(engine, topic, start, end)
     events: list[AlertEvent] = []
     ts = start
     for posts, negative, scored in counts:
-        verdicts = (
-            ("volume", volume.update(ts, posts)),
-            ("negative", share.update(ts, negative, scored)),
-        )
+        verdicts = [
+            ("volume", volume.update(ts, posts), ts),
+            ("negative", share.update(ts, negative, scored), ts),
+        ]
+        built = slow.update(ts, posts)
+        if built is not None:  # judged once an hour, over the six hours that just ended
+            verdicts.append((SLOW, built, built.ts + slow_window - BUCKET))
         if now - (ts + BUCKET) <= STALE:
-            for metric, verdict in verdicts:
-                event = _act(engine, topic, metric, verdict, now)
+            for metric, verdict, last_bucket in verdicts:
+                event = _act(engine, topic, metric, verdict, now, last_bucket)
                 if event is not None:
                     events.append(event)
         ts += BUCKET
     last = ts - BUCKET
     states.save(topic.team_id, topic.id, "volume", volume.to_state(), last)
     states.save(topic.team_id, topic.id, "negative", share.to_state(), last)
+    states.save(topic.team_id, topic.id, SLOW, slow.to_state(), last)
     return events
 
 
@@ -139,7 +142,12 @@ def _bucket_counts(
 
 
 def _act(
-    engine: Engine, topic: Topic, metric: str, verdict: Verdict, now: datetime
+    engine: Engine,
+    topic: Topic,
+    metric: str,
+    verdict: Verdict,
+    now: datetime,
+    last_bucket: datetime,
 ) -> AlertEvent | None:
     assert topic.id is not None
     alerts = Alerts(engine)
@@ -150,7 +158,7 @@ def _act(
         alerts.update(
             topic.team_id,
             current.id,
-            last_bucket=verdict.ts,
+            last_bucket=last_bucket,
             value=verdict.value,
             peak_value=max(current.peak_value, verdict.value),
             updated_at=now,
@@ -171,7 +179,7 @@ def _act(
             severity=verdict.severity or "warning",
             status="muted" if muted else "open",
             window_start=verdict.ts,
-            last_bucket=verdict.ts,
+            last_bucket=last_bucket,
             value=verdict.value,
             baseline=verdict.baseline,
             peak_value=verdict.value,
@@ -193,84 +201,3 @@ def _worse(old: str, new: str | None) -> str:
         if new in order and order.index(new) > order.index(old if old in order else "info")
         else old
     )
-
-
-def deliver_alerts(
-    engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
-) -> int:
-    """Post open alerts not yet in Slack (new ones and earlier failures), each exactly once."""
-    alerts = Alerts(engine)
-    sent = 0
-    for alert in alerts.needing_delivery():
-        if alert.id is None or alert.channel is None:
-            continue
-        result = deliver_once(
-            engine,
-            poster,
-            team_id=alert.team_id,
-            channel=alert.channel,
-            key=f"alert:{alert.id}",
-            kind="alert",
-            build=partial(alert_reply, make_ctx(alert.team_id, now), alert),
-            now=now,
-            owner=owner,
-        )
-        if result.ts is not None:
-            alerts.update(alert.team_id, alert.id, message_ts=result.ts, updated_at=now)
-            sent += 1
-    return sent
-
-
-def refresh_alert_messages(
-    engine: Engine, poster: Poster, make_ctx: CtxFactory, events: list[AlertEvent], *, now: datetime
-) -> None:
-    """Update posted messages of alerts that grew (chat.update), instead of posting again."""
-    alerts = Alerts(engine)
-    for event in events:
-        if event.action != "updated" or event.alert_id is None:
-            continue
-        alert = alerts.get(event.team_id, event.alert_id)
-        if alert is None or alert.message_ts is None or alert.channel is None:
-            continue
-        try:
-            poster.update(
-                alert.team_id,
-                alert.channel,
-                alert.message_ts,
-                alert_reply(make_ctx(alert.team_id, now), alert),
-            )
-        except DeliveryError as exc:  # the next update will carry the numbers
-            log.warning("could not refresh alert %s: %s", alert.id, exc)
-
-
-def escalate(
-    engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
-) -> int:
-    """Mention the escalation group under alerts nobody acknowledged in time."""
-    alerts = Alerts(engine)
-    workspaces = Workspaces(engine)
-    done = 0
-    for alert in alerts.unacknowledged_since(now):
-        ws = workspaces.get(alert.team_id)
-        wait = timedelta(minutes=ws.escalate_after_minutes if ws else 30)
-        if alert.created_at + wait > now or alert.id is None or not alert.channel:
-            continue
-        who = f"<!subteam^{ws.escalation_group}>" if ws and ws.escalation_group else "<!here>"
-        minutes = int((now - alert.created_at).total_seconds() // 60)
-        text = f"{who} this alert has not been acknowledged for {minutes} minutes."
-        result = deliver_once(
-            engine,
-            poster,
-            team_id=alert.team_id,
-            channel=alert.channel,
-            key=f"escalate:{alert.id}",
-            kind="escalation",
-            build=partial(Reply, text),
-            now=now,
-            owner=owner,
-            thread_ts=alert.message_ts,
-        )
-        if result.sent:
-            alerts.update(alert.team_id, alert.id, escalated_at=now, updated_at=now)
-            done += 1
-    return done
