@@ -4,8 +4,9 @@ Usage: .venv/bin/python bench/run_all.py [--full] [--only NAME ...]
 
 The default sizes keep the whole run to about ten minutes on two cores; `--full` uses
 the sizes the performance issue asks for (10 million stored posts for the read bench,
-the real posts grown to 5 rounds, 307,225 posts, for ingest) and takes much longer. `train_triage.py` is not run: it
-rewrites jobs/triage/weights.txt. A failing script is reported and the others still run.
+the real posts grown to 5 rounds, 307,225 posts, for ingest) and takes much longer.
+`train_triage.py` is not run: it rewrites jobs/triage/weights.txt. A failing script is
+reported and the others still run.
 """
 
 from __future__ import annotations

@@ -5,24 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlalchemy import Engine
 
 from bot.settings import Settings
 from commands import routes
 from commands.context import Ctx
-from jobs.ingest import Ingestor
-from jobs.sentiment.scorer import Scorer
-from jobs.sources.base import SourceError
-from jobs.sources.http import USER_AGENT
-from jobs.sources.registry import build_source, secret_settings, validate_settings
 from storage.engine import make_engine
 from storage.migrations import upgrade
 from storage.models import SourceRow
 from storage.secrets import Sealer
 from storage.workspaces import Workspaces
+
+if TYPE_CHECKING:
+    # VADER, the HTTP client and the source connectors are built on first use, so a
+    # command that needs none of them (`earshot topic list`) does not import them.
+    import httpx
+
+    from jobs.ingest import Ingestor
 
 
 def utcnow() -> datetime:
@@ -44,6 +45,9 @@ class Runtime:
 
     @cached_property
     def ingestor(self) -> Ingestor:
+        from jobs.ingest import Ingestor
+        from jobs.sentiment.scorer import Scorer
+
         return Ingestor(self.engine, Scorer(), pseudonym_salt=self.settings.secret_key or "")
 
     @cached_property
@@ -52,10 +56,16 @@ class Runtime:
 
     def validate_source(self, kind: str, settings: dict[str, str]) -> dict[str, str]:
         """Check a source's settings, then seal its secrets when a key is configured."""
+        from jobs.sources.registry import secret_settings, validate_settings
+
         return self.sealer.seal_settings(validate_settings(kind, settings), secret_settings(kind))
 
     @cached_property
     def http(self) -> httpx.Client:
+        import httpx
+
+        from jobs.sources.http import USER_AGENT
+
         return httpx.Client(
             timeout=httpx.Timeout(20.0, connect=10.0),
             headers={"User-Agent": USER_AGENT},
@@ -86,13 +96,16 @@ class Runtime:
     def actions(self) -> dict[str, Callable[..., Any]]:
         return {
             "validate_source": self.validate_source,
-            "secret_settings": secret_settings,
+            "secret_settings": _secret_settings,
             "test_source": self.test_source,
             "digest_extras": routes.routing_digest_lines,
         }
 
     def test_source(self, row: SourceRow) -> tuple[bool, str]:
         """Fetch once without storing anything, and say what came back."""
+        from jobs.sources.base import SourceError
+        from jobs.sources.registry import build_source
+
         try:
             settings = self.sealer.open_settings(row.settings)
             result = build_source(row.kind, settings, self.http).fetch(None)
@@ -103,6 +116,12 @@ class Runtime:
         newest = max((p.created_at for p in result.posts), default=None)
         when = f", newest {newest:%Y-%m-%d %H:%M} UTC" if newest else ""
         return True, f"reachable, {len(result.posts)} posts on the first page{when}"
+
+
+def _secret_settings(kind: str) -> set[str]:
+    from jobs.sources.registry import secret_settings
+
+    return secret_settings(kind)
 
 
 def job_ctx(runtime: Runtime, team_id: str, now: datetime) -> Ctx:

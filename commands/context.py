@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:  # matplotlib and SQLAlchemy are heavy: `earshot --help` needs neither
+    from sqlalchemy import Engine
 
-if TYPE_CHECKING:  # matplotlib is heavy: import it only where a chart is drawn
     from commands.charts import Chart
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from typing import Any
 
 from commands import blocks as bk
@@ -79,10 +80,19 @@ def add(
 
 def backfill(ctx: Ctx, topic_id: int, query: str) -> int:
     """Match a new topic against every stored post, so its history is there at once."""
-    matcher = compile_matcher([(topic_id, query)])
+    return backfill_many(ctx, [(topic_id, query)])
+
+
+def backfill_many(ctx: Ctx, topics: Sequence[tuple[int, str]]) -> int:
+    """Match new topics against every stored post in one pass; returns the matches added."""
+    matcher = compile_matcher(topics)
     total = 0
     for chunk in reads.iter_posts(ctx.engine, ctx.team_id):
-        hits = [(p.id, _prepared(p, topic_id)) for p in chunk if matcher.match(document(p))]
+        hits = []
+        for post in chunk:
+            topic_ids = matcher.match(document(post))
+            if topic_ids:
+                hits.append((post.id, _prepared(post, topic_ids)))
         total += store_matches(ctx.engine, ctx.team_id, hits)
     return total
 
@@ -195,7 +205,7 @@ def run(args: str, ctx: Ctx) -> Reply:
             rest[0],
             rest[1],
             kind=options.get("kind", "topic"),
-            channel=_channel(options.get("channel")),
+            channel=channel_id(options.get("channel")),
         )
     if verb == "remove" and len(rest) == 1:
         return remove(ctx, rest[0])
@@ -217,7 +227,7 @@ def _options(words: list[str]) -> dict[str, str]:
     return options
 
 
-def _channel(value: str | None) -> str | None:
+def channel_id(value: str | None) -> str | None:
     """Accept `#name`, `C123` or Slack's escaped `<#C123|name>`; keep the id when given."""
     if value is None:
         return None
@@ -225,7 +235,7 @@ def _channel(value: str | None) -> str | None:
     return match.group(1) if match else value.lstrip("#")
 
 
-def _prepared(post: PostView, topic_id: int) -> PreparedPost:
+def _prepared(post: PostView, topic_ids: list[int]) -> PreparedPost:
     return PreparedPost(
         external_id=post.external_id,
         text=post.text,
@@ -237,5 +247,5 @@ def _prepared(post: PostView, topic_id: int) -> PreparedPost:
         replies=post.replies,
         is_repost=post.is_repost,
         compound=post.compound,
-        topic_ids=[topic_id],
+        topic_ids=topic_ids,
     )
