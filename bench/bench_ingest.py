@@ -1,6 +1,6 @@
 """Ingest end to end (parse, score, match, store, roll up) against VADER alone, same run.
 
-Usage: .venv/bin/python bench/bench_ingest.py [--rounds 1] [--topics 10,1000,10000]
+Usage: .venv/bin/python bench/bench_ingest.py [--rounds 1] [--topics 10,1000,10000] [--no-sqlite]
        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 Posts are real: every CrisisLex T6 and T26 tweet once (by tweet id), with their natural
@@ -134,6 +134,7 @@ def main() -> None:
     options.add_argument("--rounds", type=int, default=1, help="1: the real posts alone")
     options.add_argument("--topics", default="10,1000,10000")
     options.add_argument("--postgres", help="also run against this PostgreSQL URL")
+    options.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = options.parse_args()
     corpus = crisislex_posts()
     texts = grown_texts(corpus, args.rounds)
@@ -144,7 +145,9 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
         path = write_jsonl(Path(folder) / "posts.jsonl", texts)
-        backends = ["sqlite"] + (["postgresql"] if args.postgres else [])
+        backends = ([] if args.no_sqlite else ["sqlite"]) + (
+            ["postgresql"] if args.postgres else []
+        )
         for backend in backends:
             results = {}
             for size in sizes:
