@@ -102,11 +102,10 @@ class Topics:
                 # One multi-row statement: 1,000 topics in one round trip, not 1,000.
                 if rows:
                     conn.execute(insert(Topic), rows)
-                names = [topic.name for topic in topics]
+                # The team's topics, not an IN list of names: that would bind one value per
+                # topic, past SQLite's limit for a large file.
                 found = conn.execute(
-                    select(Topic.id, Topic.name, Topic.query).where(
-                        Topic.team_id == team_id, col(Topic.name).in_(names)
-                    )
+                    select(Topic.id, Topic.name, Topic.query).where(Topic.team_id == team_id)
                 )
                 by_name = {name: (topic_id, name, query) for topic_id, name, query in found}
         except IntegrityError as exc:
