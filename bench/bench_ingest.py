@@ -1,179 +1,24 @@
 """Ingest end to end (parse, score, match, store, roll up) against VADER alone, same run.
 
-Usage: .venv/bin/python bench/bench_ingest.py [--posts 150000] [--topics 10,1000,10000]
+Usage: .venv/bin/python bench/bench_ingest.py [--rounds 1] [--topics 10,1000,10000] [--no-sqlite]
        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
-Posts are the CrisisLex T6 and T26 tweets, shuffled and repeated with fresh IDs (so later
-copies are retweet-like repeats), with Zipf-like authors, written to a JSONL file and
-imported with `import_file`, the code behind `earshot import`. The baseline is
-vaderSentiment's `SentimentIntensityAnalyzer().polarity_scores` over the same texts in
-one process. Ratios above 1 mean the pipeline is faster than VADER alone.
+Posts are real: every CrisisLex T6 and T26 tweet once (by tweet id), with their natural
+reposts, in file order. `--rounds N` grows the corpus with N - 1 more rounds of the same
+tweets with two words swapped for other corpus words (distinct texts; reposts stay
+reposts), never with exact copies; the repeat rate is printed. Posts get Zipf-like
+authors, are written to a JSONL file and imported with `import_file`, the code behind
+`earshot import`. The baseline is vaderSentiment's `polarity_scores` over exactly the
+posts imported (every one, repeats included), in one process, measured just before each
+import in the same run (the load on a shared machine changes by the minute). Ratios
+above 1 mean the pipeline is faster than VADER alone.
 """
 
-from __future__ import annotations
-
-import argparse
-import os
-import resource
-import tempfile
-import time
-import uuid
-from datetime import UTC, datetime
-from pathlib import Path
-
-from corpus import START, crisislex_texts, post_texts, topic_queries, write_jsonl
-from sqlalchemy import Engine, create_engine, insert, text
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-from commands.query import Document, compile_matcher
-from jobs.import_file import import_file
-from jobs.ingest import Ingestor
-from jobs.sentiment import Scorer
-from storage.dialect import table
-from storage.engine import make_engine
-from storage.migrations import upgrade
-from storage.models import Topic
-
-TEAM = "bench"
-
-
-def vader_seconds(texts: list[str]) -> float:
-    analyzer = SentimentIntensityAnalyzer()
-    started = time.perf_counter()
-    for one in texts:
-        analyzer.polarity_scores(one)
-    return time.perf_counter() - started
-
-
-def add_topics(engine: Engine, queries: list[str]) -> None:
-    rows = [
-        {"team_id": TEAM, "name": f"topic{i}", "query": q, "kind": "topic", "created_at": START}
-        for i, q in enumerate(queries)
-    ]
-    with engine.begin() as conn:
-        conn.execute(insert(table(Topic)), rows)
-
-
-def matching_seconds(ingestor: Ingestor, texts: list[str]) -> float:
-    """CPU time to tokenize and match these texts through the index of all the team's topics.
-
-    Without the shortcuts (the few-topic screen, remembered texts), as in bench_matcher:
-    this is the part of matching that could grow with the number of topics.
-    """
-    topics = ingestor.topics(TEAM)
-    matcher = compile_matcher(topics, remembered_texts=0, screen_words=0)
-    started = time.process_time()
-    for one in texts:
-        matcher.match(Document(text=one, lang="en", source="import", source_name="bench"))
-    return time.process_time() - started
-
-
-def run_import(
-    engine: Engine, path: Path, queries: list[str], sample: list[str]
-) -> dict[str, float]:
-    add_topics(engine, queries)
-    ingestor = Ingestor(engine, Scorer())
-    started, cpu, workers = time.perf_counter(), time.process_time(), children_cpu()
-    summary = import_file(ingestor, TEAM, path, now=datetime.now(UTC))
-    seconds = time.perf_counter() - started
-    return {
-        "seconds": seconds,
-        "main_cpu": time.process_time() - cpu,
-        "worker_cpu": children_cpu() - workers,
-        "posts": summary.new_posts,
-        "matches": summary.matches,
-        "match_cpu": matching_seconds(ingestor, sample),
-    }
-
-
-def children_cpu() -> float:
-    """CPU seconds of finished child processes (the scoring workers, once shut down)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def sqlite_engine(folder: Path, name: str) -> Engine:
-    engine = make_engine(f"sqlite:///{folder / name}.db")
-    upgrade(engine)
-    return engine
-
-
-def postgres_engine(url: str) -> tuple[Engine, str]:
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    with create_engine(url).begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    upgrade(engine)
-    return engine, schema
-
-
-def drop_schema(url: str, schema: str) -> None:
-    with create_engine(url).begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
-def main() -> None:
-    options = argparse.ArgumentParser(description=__doc__)
-    options.add_argument("--posts", type=int, default=150_000)
-    options.add_argument("--topics", default="10,1000,10000")
-    options.add_argument("--postgres", help="also run against this PostgreSQL URL")
-    args = options.parse_args()
-    corpus = crisislex_texts()
-    texts = post_texts(corpus, args.posts)
-    sizes = [int(n) for n in args.topics.split(",")]
-    print(f"{len(texts):,} posts from {len(corpus):,} CrisisLex tweets", end=" ")
-    print(f"({len(set(texts)):,} distinct texts), topics: {sizes}")
-    started = time.process_time()
-    vader = vader_seconds(texts)
-    vader_cpu = time.process_time() - started
-    print(f"baseline VADER alone, one process: {len(texts) / vader:,.0f} texts/s ({vader:.1f} s)")
-    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_jsonl(Path(folder) / "posts.jsonl", texts)
-        backends = ["sqlite"] + (["postgresql"] if args.postgres else [])
-        for backend in backends:
-            results = {}
-            for size in sizes:
-                queries = topic_queries(corpus, size)
-                if backend == "sqlite":
-                    engine = sqlite_engine(Path(folder), f"t{size}")
-                    results[size] = run_import(engine, path, queries, texts[:20_000])
-                else:
-                    engine, schema = postgres_engine(args.postgres)
-                    try:
-                        results[size] = run_import(engine, path, queries, texts[:20_000])
-                    finally:
-                        engine.dispose()
-                        drop_schema(args.postgres, schema)
-                engine.dispose()
-                report(backend, size, results[size], vader, vader_cpu)
-            if len(sizes) > 1:
-                low, high = results[sizes[0]], results[sizes[-1]]
-                print(
-                    f"  {backend}: {sizes[-1]:,} vs {sizes[0]:,} topics: matching CPU "
-                    f"{high['match_cpu'] / low['match_cpu']:.2f}x (index alone), whole pipeline "
-                    f"{high['seconds'] / low['seconds']:.2f}x"
-                )
-
-
-def report(
-    backend: str, size: int, result: dict[str, float], vader: float, vader_cpu: float
-) -> None:
-    """Wall-clock figures, and CPU-based ones that hold on a busy machine.
-
-    On two cores the pipeline's wall time cannot beat max(main CPU, total CPU / 2): that
-    bound, compared with VADER's own CPU time, is the figure other load does not skew.
-    """
-    posts = max(result["posts"], 1)
-    main, workers = result["main_cpu"], result["worker_cpu"]
-    two_cores = max(main, (main + workers) / 2)
-    print(
-        f"  {backend} {size:>6,} topics: {posts / result['seconds']:>7,.0f} posts/s "
-        f"({result['seconds']:.1f} s, {result['matches'] / posts:.2f} matches/post), "
-        f"{vader / result['seconds']:.2f}x VADER's speed; CPU main {main:.1f} s + "
-        f"workers {workers:.1f} s, on 2 idle cores {vader_cpu / two_cores:.2f}x VADER"
-    )
-
-
+# Everything lives in ingest_run.py, imported only when this file is run: the scoring
+# workers are spawned processes, which re-import the parent's main module, and they should
+# pay what `earshot import`'s workers pay (its main module, bot.cli, is light), not the
+# benchmark's own imports of SQLAlchemy, vaderSentiment and the whole pipeline.
 if __name__ == "__main__":
+    from ingest_run import main
+
     main()

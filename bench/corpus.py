@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -32,11 +33,53 @@ def crisislex_texts() -> list[str]:
     return texts
 
 
-def post_texts(texts: list[str], total: int) -> list[str]:
-    """`total` texts: the corpus shuffled, then repeated (later copies are new posts)."""
-    order = texts[:]
-    random.Random(11).shuffle(order)
-    return [order[i % len(order)] for i in range(total)]
+def crisislex_posts() -> list[str]:
+    """Every CrisisLex tweet once (by tweet id, across all T6 and T26 files), in file order.
+
+    The same tweet appears in several files (T6 and T26 share events); a repost is another
+    tweet id, so the natural repetition of real posts stays in.
+    """
+    files = sorted(CRISISLEX.glob("T6/*/*-ontopic_offtopic.csv"))
+    files += sorted(CRISISLEX.glob("T26/*/*-tweets_labeled.csv"))
+    by_id: dict[str, str] = {}
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = csv.reader(handle)
+            next(rows, None)
+            for row in rows:
+                if len(row) > 1 and row[1].strip():
+                    by_id.setdefault(row[0].strip().strip("'\""), row[1])
+    if not by_id:
+        raise SystemExit(f"CrisisLex tweets not found under {CRISISLEX.resolve()}")
+    return list(by_id.values())
+
+
+def grown_texts(texts: list[str], rounds: int) -> list[str]:
+    """The posts, then `rounds - 1` more rounds of them with different words swapped in.
+
+    Each extra round replaces two words of every post with words drawn from the corpus
+    vocabulary, so it adds distinct texts. The draw depends on the text and the round only:
+    copies of one text (reposts) get the same swap and stay copies, so the corpus keeps
+    its natural repeat rate as it grows instead of repeating itself.
+    """
+    vocabulary = sorted({w for text in texts for w in text.split() if w.isalpha() and len(w) > 3})
+    grown = list(texts)
+    for round_ in range(1, rounds):
+        for text in texts:
+            rng = random.Random(zlib.crc32(f"{round_}:{text}".encode()))
+            tokens = text.split(" ")
+            spots = [i for i, token in enumerate(tokens) if token.isalpha() and len(token) > 3]
+            for spot in rng.sample(spots, min(2, len(spots))) if spots else []:
+                tokens[spot] = rng.choice(vocabulary)
+            if not spots:
+                tokens.append(rng.choice(vocabulary))
+            grown.append(" ".join(tokens))
+    return grown
+
+
+def repeat_rate(texts: list[str]) -> float:
+    """Share of posts whose exact text an earlier post already had."""
+    return 1 - len(set(texts)) / max(1, len(texts))
 
 
 def iter_post_records(

@@ -5,28 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import Engine
 
 from bot.settings import Settings
 from commands.context import Ctx
-from jobs.ingest import Ingestor
-from jobs.sentiment.scorer import Scorer
-from jobs.sources.base import SourceError
-from jobs.sources.http import USER_AGENT
-from jobs.sources.outbound import OutboundPolicy, make_client
-from jobs.sources.registry import (
-    build_source,
-    check_destinations,
-    secret_settings,
-    validate_settings,
-)
 from storage.engine import make_engine
 from storage.migrations import upgrade
 from storage.models import SourceRow
 from storage.secrets import Sealer
 from storage.workspaces import Workspaces
+
+if TYPE_CHECKING:
+    # VADER, the HTTP client and the source connectors are built on first use, so a
+    # command that needs none of them (`earshot topic list`) does not import them.
+    import httpx
+
+    from jobs.ingest import Ingestor
+    from jobs.sources.outbound import OutboundPolicy
 
 
 def utcnow() -> datetime:
@@ -49,6 +46,9 @@ class Runtime:
 
     @cached_property
     def ingestor(self) -> Ingestor:
+        from jobs.ingest import Ingestor
+        from jobs.sentiment.scorer import Scorer
+
         return Ingestor(self.engine, Scorer(), pseudonym_salt=self.settings.secret_key or "")
 
     @cached_property
@@ -57,10 +57,14 @@ class Runtime:
 
     @cached_property
     def outbound(self) -> OutboundPolicy:
+        from jobs.sources.outbound import OutboundPolicy
+
         return OutboundPolicy.from_setting(self.settings.allow_private_sources)
 
     def validate_source(self, kind: str, settings: dict[str, str]) -> dict[str, str]:
         """Check a source's settings and addresses, then seal its secrets when a key is set."""
+        from jobs.sources.registry import check_destinations, secret_settings, validate_settings
+
         cleaned = validate_settings(kind, settings)
         check_destinations(kind, cleaned, self.outbound)
         return self.sealer.seal_settings(cleaned, secret_settings(kind))
@@ -68,6 +72,9 @@ class Runtime:
     @cached_property
     def http(self) -> httpx.Client:
         """Every source fetch goes through this client: public addresses only (see outbound)."""
+        from jobs.sources.http import USER_AGENT
+        from jobs.sources.outbound import make_client
+
         return make_client(self.outbound, user_agent=USER_AGENT)
 
     def ctx(
@@ -92,6 +99,8 @@ class Runtime:
         )
 
     def secret_settings(self, kind: str) -> set[str]:
+        from jobs.sources.registry import secret_settings
+
         return secret_settings(kind)
 
     def pseudonym_key(self) -> bool:
@@ -99,6 +108,9 @@ class Runtime:
 
     def test_source(self, row: SourceRow) -> tuple[bool, str]:
         """Fetch once without storing anything, and say what came back."""
+        from jobs.sources.base import SourceError
+        from jobs.sources.registry import build_source
+
         try:
             settings = self.sealer.open_settings(row.settings)
             result = build_source(row.kind, settings, self.http).fetch(None)

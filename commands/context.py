@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:  # matplotlib and SQLAlchemy are heavy: `earshot --help` needs neither
+    from sqlalchemy import Engine
 
-from storage.models import SourceRow
-
-if TYPE_CHECKING:  # matplotlib is heavy: import it only where a chart is drawn
     from commands.charts import Chart
     from commands.mentions import Directory
+    from storage.models import SourceRow
 
 
 class UsageError(ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from commands import blocks as bk
@@ -81,10 +82,19 @@ def add(
 
 def backfill(ctx: Ctx, topic_id: int, query: str) -> int:
     """Match a new topic against every stored post, so its history is there at once."""
-    matcher = compile_matcher([(topic_id, query)])
+    return backfill_many(ctx, [(topic_id, query)])
+
+
+def backfill_many(ctx: Ctx, topics: Sequence[tuple[int, str]]) -> int:
+    """Match new topics against every stored post in one pass; returns the matches added."""
+    matcher = compile_matcher(topics)
     total = 0
     for chunk in reads.iter_posts(ctx.engine, ctx.team_id):
-        hits = [(p.id, _prepared(p, topic_id)) for p in chunk if matcher.match(document(p))]
+        hits = []
+        for post in chunk:
+            topic_ids = matcher.match(document(post))
+            if topic_ids:
+                hits.append((post.id, _prepared(post, topic_ids)))
         total += store_matches(ctx.engine, ctx.team_id, hits)
     return total
 
@@ -229,7 +239,7 @@ def _channel(ctx: Ctx, value: str | None) -> str | None:
     return None if value is None else mentions.resolve(ctx, value, "channel")
 
 
-def _prepared(post: PostView, topic_id: int) -> PreparedPost:
+def _prepared(post: PostView, topic_ids: list[int]) -> PreparedPost:
     return PreparedPost(
         external_id=post.external_id,
         text=post.text,
@@ -241,5 +251,5 @@ def _prepared(post: PostView, topic_id: int) -> PreparedPost:
         replies=post.replies,
         is_repost=post.is_repost,
         compound=post.compound,
-        topic_ids=[topic_id],
+        topic_ids=topic_ids,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +13,7 @@ from datetime import datetime, timedelta
 import httpx
 from sqlalchemy import Engine
 
-from jobs.ingest import Ingestor, SourceRef
+from jobs.ingest import Ingestor, IngestTimings, SourceRef
 from jobs.sources.base import SourceError
 from jobs.sources.registry import build_source
 from storage.models import SourceRow
@@ -93,8 +94,11 @@ def run_scan(
             source = build_source(row.kind, open_settings(row.settings), client, now=now, **kwargs)
         except ValueError as exc:  # settings that no longer validate, or sealed with another key
             raise SourceError(f"{row.kind} source {row.name}: {exc}", status="failing") from None
+        fetch_started = time.perf_counter()
         result = source.fetch(row.cursor)
+        fetched = time.perf_counter() - fetch_started
         workspace = Workspaces(ingestor.engine).get(row.team_id)
+        timings = IngestTimings()
         batch = ingestor.ingest(
             row.team_id,
             SourceRef(row.id, row.kind, row.name),
@@ -103,6 +107,7 @@ def run_scan(
             cursor=result.cursor,
             advance_cursor=True,
             pseudonymize=bool(workspace and workspace.pseudonymize_authors),
+            timings=timings,
         )
         notes = list(result.warnings)
         if batch.rejected:
@@ -112,11 +117,14 @@ def run_scan(
         if batch.rejected:
             log.warning("source %s/%s: %s", row.team_id, row.name, notes[-1])
         log.info(
-            "scanned %s/%s: %d new, %d matches",
+            "scanned %s/%s: %d fetched, %d new, %d matches; fetch %.2f s, ingest %s",
             row.team_id,
             row.name,
+            len(result.posts),
             batch.new_posts,
             batch.matches,
+            fetched,
+            timings.per_post_ms(len(result.posts)),
         )
         return ScanOutcome(
             row.name, row.team_id, ok=True, new_posts=batch.new_posts, matches=batch.matches

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -180,3 +182,27 @@ def test_backoff_grows_then_recovers_and_the_digest_says_so(engine: Engine) -> N
     healed = sources.get("T1", "county")
     assert healed is not None and healed.status == "ok" and healed.consecutive_failures == 0
     assert healed.next_run_at == NOW + timedelta(hours=2, minutes=5)
+
+
+def test_the_scan_log_gives_the_per_post_cost_of_each_stage(
+    engine: Engine,
+    ingestor: Ingestor,
+    servers: tuple[FakeServer, FakeServer],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    good, _ = servers
+    Topics(engine).add("T1", "flood", "flood", now=NOW)
+    row = Sources(engine).add(
+        "T1", "county", "mastodon", {"instance": good.base_url, "hashtag": "flood"}, now=NOW
+    )
+    with caplog.at_level(logging.INFO, logger="jobs.scan"), httpx.Client() as client:
+        run_scan(ingestor, row, client, now=lambda: NOW, owner="w1")
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("scanned")]
+    found = re.search(
+        r"5 fetched, 5 new, \d+ matches; fetch [\d.]+ s, ingest ([\d.]+) ms/post "
+        r"\(score ([\d.]+), match ([\d.]+), store ([\d.]+)\)",
+        line,
+    )
+    assert found, line
+    total, *stages = (float(value) for value in found.groups())
+    assert total > 0 and abs(total - sum(stages)) < 0.05

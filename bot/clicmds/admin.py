@@ -6,17 +6,18 @@ import argparse
 import json
 
 from bot.clicmds.common import Subparsers, ctx_for, emit, guarded, runtime
-from commands import settings
-from jobs.retention import purge_old_posts
-from storage import audit
 
 
 @guarded
 def _settings(args: argparse.Namespace) -> int:
+    from commands import settings  # the database layer: only when a command runs
+
     return emit(settings.run(" ".join(args.change), ctx_for(args)), args)
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from storage import audit
+
     rows = audit.entries(runtime().engine, args.team, limit=args.limit)
     if args.json:
         print(
@@ -45,6 +46,8 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
+    from jobs.retention import purge_old_posts
+
     rt = runtime()
     purged = purge_old_posts(rt.engine, now=rt.clock())
     if not purged:

@@ -7,15 +7,18 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.runtime import Runtime
-from bot.settings import Settings
-from bot.terminal import render_text
 from commands.context import Ctx, NotAllowedError, Reply, UsageError
+
+if TYPE_CHECKING:  # the runtime pulls in the database, HTTP and VADER: only when used
+    from bot.runtime import Runtime
 
 
 def runtime() -> Runtime:
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+
     return Runtime(Settings.from_env())
 
 
@@ -27,6 +30,8 @@ def emit(reply: Reply, args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(json.dumps(reply.data, indent=2, default=str))
     else:
+        from bot.terminal import render_text
+
         print(render_text(reply))
     chart_path: Path | None = getattr(args, "chart", None)
     if chart_path is not None:

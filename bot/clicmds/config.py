@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bot.clicmds.common import Subparsers, ctx_for, emit, guarded, runtime
-from commands import sources, topics
-from storage.migrations import current_revision
+from commands.context import UsageError
 
 
 @guarded
 def _topic(args: argparse.Namespace) -> int:
+    from commands import topic_import, topics  # the database layer: only when a command runs
+
     ctx = ctx_for(args)
     if args.action == "add":
         reply = topics.add(ctx, args.name, args.query, kind=args.kind, channel=args.channel)
@@ -18,13 +20,26 @@ def _topic(args: argparse.Namespace) -> int:
         reply = topics.remove(ctx, args.name)
     elif args.action == "preview":
         reply = topics.preview(ctx, args.query)
+    elif args.action == "import":
+        reply = topic_import.import_topics(ctx, _read_text(args.file))
     else:
         reply = topics.listing(ctx, page=None)
     return emit(reply, args)
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")  # spreadsheets often save a BOM
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path} is not UTF-8 text: save the CSV as UTF-8.") from exc
+    except IsADirectoryError as exc:
+        raise UsageError(f"{path} is a folder, not a CSV file.") from exc
+
+
 @guarded
 def _source(args: argparse.Namespace) -> int:
+    from commands import sources
+
     ctx = ctx_for(args)
     if args.action == "add":
         settings = sources.parse_settings(args.settings)
@@ -39,6 +54,8 @@ def _source(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
+    from storage.migrations import current_revision
+
     engine = runtime().engine  # building it runs the migrations
     print(f"database at revision {current_revision(engine)}")
     return 0
@@ -55,6 +72,13 @@ def add_parser(sub: Subparsers) -> None:
     p = tsub.add_parser("list")
     p.add_argument("--json", action="store_true")
     tsub.add_parser("remove").add_argument("name")
+    p = tsub.add_parser(
+        "import",
+        help="add many topics from a CSV file (columns name,query[,kind][,channel]); "
+        "all or nothing",
+    )
+    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p.add_argument("--json", action="store_true")
     p = tsub.add_parser("preview", help="count and sample stored posts a query matches")
     p.add_argument("query")
     p.add_argument("--json", action="store_true")

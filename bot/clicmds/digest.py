@@ -7,7 +7,6 @@ from datetime import date
 
 from bot.clicmds.common import Subparsers, add_output_flags, ctx_for, emit, guarded
 from commands.context import UsageError
-from commands.digest_settings import render_for_date
 
 
 def _date(text: str) -> date:
@@ -19,6 +18,8 @@ def _date(text: str) -> date:
 
 @guarded
 def _digest(args: argparse.Namespace) -> int:
+    from commands.digest_settings import render_for_date  # charts: only when used
+
     ctx = ctx_for(args)
     try:
         reply = render_for_date(ctx, args.channel, args.date, args.timezone)

@@ -6,14 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
 from bot.clicmds.common import Subparsers, runtime
-from jobs.import_file import import_file
 from jobs.imports import FORMATS, count_lines
 
 
 def _import(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from jobs.import_file import import_file  # VADER and the workers: only to import
+
     path: Path = args.path
     rt = runtime()
     try:

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from bot.clicmds.common import Subparsers, ctx_for, emit, guarded
-from commands import incident
 
 
 @guarded
 def _incident(args: argparse.Namespace) -> int:
+    from commands import incident  # the database layer: only when a command runs
+
     ctx = ctx_for(args)
     if args.action == "export":
         text = incident.export(ctx, args.name, args.format)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 
 from bot.clicmds.common import Subparsers, add_output_flags, ctx_for, emit, guarded
-from commands import reach, sentiment
-from commands.period import since_until
-from commands.target import resolve
 
 
 @guarded
 def _sentiment(args: argparse.Namespace) -> int:
+    from commands import sentiment  # charts: imported only when drawn
+    from commands.period import since_until
+    from commands.target import resolve
+
     ctx = ctx_for(args)
     target = resolve(ctx, args.topic)
     period = since_until(args.since, args.until, ctx.now, ctx.timezone)
@@ -20,6 +21,10 @@ def _sentiment(args: argparse.Namespace) -> int:
 
 @guarded
 def _reach(args: argparse.Namespace) -> int:
+    from commands import reach
+    from commands.period import since_until
+    from commands.target import resolve
+
     ctx = ctx_for(args)
     target = resolve(ctx, args.campaign)
     period = since_until(args.since, args.until, ctx.now, ctx.timezone)

@@ -10,14 +10,14 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.clicmds.common import Subparsers, runtime
-from bot.console import ConsoleOutput, ConsolePoster, run_console
-from bot.runtime import Runtime
-from bot.scheduler import start_scheduler
-from bot.settings import Settings
-from jobs.poster import Poster
+
+if TYPE_CHECKING:  # the bot's parts are imported when it runs, not for `earshot --help`
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+    from jobs.poster import Poster
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if mode == "console":
+        from bot.console import ConsoleOutput, ConsolePoster, run_console
+
         output = ConsoleOutput(sys.stdout, args.chart_dir)
         serve = (
             _wait_forever
@@ -82,6 +84,8 @@ def _with_scheduler(rt: Runtime, poster: Poster, args: argparse.Namespace, serve
         # uvicorn re-raises SIGTERM after its graceful shutdown; the default handler would
         # end the process there, before the scheduler's shutdown below.
         signal.signal(signal.SIGTERM, _interrupt)
+    from bot.scheduler import start_scheduler
+
     handle = None if args.no_scheduler else start_scheduler(rt, poster)
     try:
         code: int = serve()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 
 from bot.clicmds.common import Subparsers, runtime
-from jobs.scan import scan_due
 
 
 def _scan(args: argparse.Namespace) -> int:
+    from jobs.scan import scan_due  # sources and VADER: only for a scan
+
     rt = runtime()
     outcomes = scan_due(
         rt.ingestor, rt.http, now=rt.clock, team_id=args.team, open_settings=rt.sealer.open_settings
