@@ -4,8 +4,9 @@ Usage: .venv/bin/python bench/run_all.py [--full] [--only NAME ...]
 
 The default sizes keep the whole run to about ten minutes on two cores; `--full` uses
 the sizes the performance issue asks for (10 million stored posts for the read bench,
-300,000 posts for ingest) and takes much longer. `train_triage.py` is not run: it
-rewrites jobs/triage/weights.txt. A failing script is reported and the others still run.
+300,000 posts for ingest) and takes much longer. `train_triage.py` is not run: it fits
+20 leave-one-event-out models and rewrites jobs/triage/model.npz. A failing script is
+reported and the others still run.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ SCRIPTS: list[tuple[str, list[str], list[str]]] = [
     ("bench_sentiment.py", ["--total", "50000"], []),
     ("nab.py", [], []),
     ("crisis_replay.py", [], []),
-    ("classify.py", [], []),
+    ("bench_language.py", [], []),
 ]
 
 

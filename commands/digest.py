@@ -15,6 +15,7 @@ from commands.fmt import signed
 from commands.period import Period
 from commands.query import parse
 from commands.series import Figures, buckets, percent_change, total
+from commands.target import language_line
 from commands.terms import Term, emerging_terms
 from storage import reads
 from storage.models import Topic
@@ -34,6 +35,7 @@ class TopicDigest:
     terms: list[Term]
     audience: tuple[int, int] | None  # (unique authors, potential audience) for campaigns
     hourly: list[tuple[datetime, int]]
+    languages: dict[str, int] = field(default_factory=dict)  # posts per language
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,9 @@ def _topic_digest(ctx: Ctx, topic: Topic, period: Period) -> TopicDigest:
         terms=emerging_terms(current_texts, baseline_texts, BASELINE_PERIODS, parse(topic.query)),
         audience=audience,
         hourly=[(b.start, b.posts) for b in buckets(rows, period, "UTC")],
+        languages=reads.topic_languages(
+            ctx.engine, ctx.team_id, topic.id, period.start, period.end
+        ),
     )
 
 
@@ -150,6 +155,7 @@ def as_json(digest: Digest) -> dict[str, Any]:
                 "emerging_terms": [term.term for term in t.terms],
                 "unique_authors": t.audience[0] if t.audience else None,
                 "potential_audience_upper_bound": t.audience[1] if t.audience else None,
+                "languages": t.languages,
             }
             for t in digest.topics
         ],
@@ -194,7 +200,8 @@ def _topic_blocks(t: TopicDigest) -> list[dict[str, Any]]:
         f"*Posts*\n{fig.posts:,} ({_change(fig.posts, t.previous.posts)} vs previous, "
         f"{_change(fig.posts, t.week_ago.posts)} vs same day last week)",
         f"*Sentiment*\n{_mean(fig)} ({_mean_delta(fig, t.previous)}), "
-        f"{fig.negative:,} negative of {fig.scored:,} scored",
+        f"{fig.negative:,} negative of {fig.scored:,} scored"
+        + (f"; posts by language: {language_line(t.languages)}" if t.languages else ""),
     ]
     if t.audience:
         fields.append(
@@ -202,7 +209,9 @@ def _topic_blocks(t: TopicDigest) -> list[dict[str, Any]]:
         )
     out = [bk.divider(), bk.section(f"*{name}* ({t.topic.kind})", fields=fields)]
     if t.top:
-        quotes = "\n".join(f"• {bk.quote_post(p.text, p.url, limit=200)}" for p in t.top)
+        quotes = "\n".join(
+            f"• `{p.lang or 'und'}` {bk.quote_post(p.text, p.url, limit=200)}" for p in t.top
+        )
         out.append(bk.section(f"*Top posts*\n{quotes}"))
     if t.terms:
         terms = ", ".join(f"`{bk.escape_mrkdwn(term.term)}` ({term.count})" for term in t.terms)

@@ -61,6 +61,18 @@ def reminder_reply(ctx: Ctx, routed: RoutedPost, number: int, of: int) -> Reply:
     )
 
 
+def sla_reply(ctx: Ctx, routed: RoutedPost, deadline: datetime) -> Reply:
+    """The thread reply sent shortly before a routed post's SLA lapses."""
+    route = RoutedPosts(ctx.engine).route_of(routed)
+    agency = bk.escape_mrkdwn(route.agency if route else "the agency")
+    left = max(0, int((deadline - ctx.now).total_seconds() // 60))
+    state = "claimed but not resolved" if routed.claimed_at is not None else "not claimed yet"
+    return Reply(
+        text=f":hourglass_flowing_sand: Response-time SLA: this request to {agency} is {state} "
+        f"and should be resolved by {_local(ctx, deadline):%H:%M} ({left} minutes left)."
+    )
+
+
 def _local(ctx: Ctx, moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(ctx.timezone))
 

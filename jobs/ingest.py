@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import Engine
 
 from commands.query import REMEMBERED_TEXTS, Document, Matcher, compile_matcher
+from jobs.language import language_of
 from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
 from storage.ingest_store import (
@@ -106,12 +107,16 @@ class Ingestor:
         )
 
     def fresh_posts(self, source: SourceRef, raw_posts: Sequence[RawPost]) -> list[RawPost]:
-        """The batch without posts this source already stored, each external id once."""
+        """The batch without posts this source already stored, each external id once.
+
+        Each post gets its language here when the source gave none (jobs.language), so
+        that scoring, topic matching (`lang:`) and storage all see the same one.
+        """
         known = existing_external_ids(self.engine, source.id, [p.external_id for p in raw_posts])
         fresh: dict[str, RawPost] = {}
         for post in raw_posts:
-            if post.external_id not in known:
-                fresh.setdefault(post.external_id, post)
+            if post.external_id not in known and post.external_id not in fresh:
+                fresh[post.external_id] = replace(post, lang=language_of(post.text, post.lang))
         return list(fresh.values())
 
     def score(
