@@ -42,7 +42,7 @@ from jobs.triage.evaluate import format_report, score
 from jobs.triage.features import FeatureSettings
 from jobs.triage.model import MODEL_RESOURCE, dumps, loads
 from jobs.triage.needs import detect_needs
-from jobs.triage.routing import choose_thresholds, routed_by
+from jobs.triage.routing import choose_thresholds, decide, routed_by
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "jobs" / "triage" / MODEL_RESOURCE
 SHIPPED = (FeatureSettings(), ModelSettings(kind="svm", c=0.1, t6_per_event=1500))
@@ -80,6 +80,7 @@ def routing_report(posts: list[Post], probabilities: np.ndarray) -> None:
     p_ai = probabilities[:, AI]
     events = np.array([p.event for p in posts])
     routed = np.zeros(len(posts), dtype=bool)
+    full = np.zeros(len(posts), dtype=bool)
     for event in T26_EVENTS:
         train, test = events != event, np.flatnonzero(events == event)
         thresholds = choose_thresholds(
@@ -87,6 +88,16 @@ def routing_report(posts: list[Post], probabilities: np.ndarray) -> None:
         )
         for i in test:
             routed[i] = routed_by(needs[i], float(p_ai[i]), thresholds)
+            if needs[i]:
+                as_dict = dict(zip(CATEGORIES, probabilities[i].tolist(), strict=True))
+                full[i] = decide(posts[i].text, needs[i], as_dict, thresholds)[0]
+    for name, chosen in (("classifier-gated part", routed), ("full rule", full)):
+        hits = int((chosen & actionable).sum())
+        shown = hits / max(1, int(chosen.sum())), hits / max(1, int(actionable.sum()))
+        print(
+            f"ROUTING held out, {name}: routed {chosen.sum()}, "
+            f"precision {shown[0]:.3f}, recall {shown[1]:.3f}"
+        )
     hits = int((routed & actionable).sum())
     precision = hits / max(1, int(routed.sum()))
     recall = hits / max(1, int(actionable.sum()))

@@ -35,7 +35,8 @@ def routed_reply(ctx: Ctx, routed: RoutedPost) -> Reply:
         blocks.append(
             bk.context(
                 f"*Source* {bk.escape_mrkdwn(post.source)} ({bk.escape_mrkdwn(post.source_kind)})"
-                f" · *Author* {author} · posted {_local(ctx, post.created_at):%d %b %H:%M}"
+                f" · *Author* {author} · *Language* {bk.escape_mrkdwn(post.lang or 'und')}"
+                f" · posted {_local(ctx, post.created_at):%d %b %H:%M}"
             )
         )
     why = f"*Why routed:* {bk.escape_mrkdwn(routed.reason or 'matched')}"

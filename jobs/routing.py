@@ -133,7 +133,9 @@ def why(assessment: HelpAssessment) -> str:
         f"{need.category.replace('_', ' ')}: {need.reason.removeprefix('matched ')}"
         for need in assessment.needs
     ]
-    parts += [r for r in assessment.reasons if r.startswith("affected individuals")]
+    parts += [
+        r for r in assessment.reasons if r.startswith(("affected individuals", "resident voice"))
+    ]
     return "; ".join(parts)
 
 

@@ -56,14 +56,14 @@ def test_no_question_without_asking(text: str) -> None:
         ("Is the C-Train running downtown today?", {"road_transit", "agency_question"}),
         ("@CityOfX when will power be back?", {"power", "agency_question"}),
         ("Our basement is flooding and we need somewhere to stay tonight", {"shelter"}),
-        ("Please help, grandma is trapped upstairs on 5th Ave, water rising", {"evacuation"}),
+        ("Please help, my grandma is trapped upstairs on 5th Ave, water rising", {"evacuation"}),
     ],
 )
 def test_resident_requests_are_routed(text: str, needs: set[str]) -> None:
     assessment = assess_help(text)
     assert assessment.routable, assessment.reasons
     assert needs <= {need.category for need in assessment.needs}
-    assert assessment.reasons[0].startswith("affected individuals")
+    assert assessment.reasons[0].startswith(("affected individuals", "resident voice"))
     assert needs_help(text)
 
 

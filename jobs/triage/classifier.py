@@ -66,7 +66,7 @@ def explain(model: HashedModel, text: str, best: int, second: int) -> list[str]:
         pulls = [
             (feature[2:], pull)
             for feature, pull in model.contributions(text, category)
-            if feature.startswith("w:") and pull > 0
+            if feature.startswith("w:") and pull > 0 and _nameable(feature[2:])
         ]
         pulls.sort(key=lambda item: (-item[1], item[0]))
         for phrase, pull in [p for p in pulls if p[0] not in named][:limit]:
@@ -75,6 +75,12 @@ def explain(model: HashedModel, text: str, best: int, second: int) -> list[str]:
     if not reasons:
         reasons.append(f"no telling terms; base rate favours {CATEGORIES[best]}")
     return reasons
+
+
+def _nameable(phrase: str) -> bool:
+    """Words alone, or markers alone: "xnumx ave" would read as nonsense."""
+    masked = [word in MASKS for word in phrase.split()]
+    return all(masked) or not any(masked)
 
 
 def _shown(phrase: str) -> str:
