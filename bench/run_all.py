@@ -5,7 +5,8 @@ Usage: .venv/bin/python bench/run_all.py [--full] [--only NAME ...]
 The default sizes keep the whole run to about ten minutes on two cores; `--full` uses
 the sizes the performance issue asks for (10 million stored posts for the read bench,
 the real posts grown to 5 rounds, 307,225 posts, for ingest) and takes much longer.
-`train_triage.py` is not run: it rewrites jobs/triage/weights.txt. A failing script is
+`train_triage.py` is not run: it fits 20 leave-one-event-out models and rewrites
+jobs/triage/model.npz. A failing script is
 reported and the others still run.
 """
 
@@ -32,7 +33,7 @@ SCRIPTS: list[tuple[str, list[str], list[str]]] = [
     ("crisis_replay.py", [], []),
     ("crisis_t6.py", [], []),
     ("negative_share.py", [], []),
-    ("classify.py", [], []),
+    ("bench_language.py", [], []),
 ]
 
 

@@ -17,6 +17,7 @@ from commands.fmt import signed
 from commands.period import Period
 from commands.query import parse
 from commands.series import Figures, buckets, percent_change, total
+from commands.target import language_line
 from commands.terms import Term, TermCounts, count_terms, emerging_terms
 from storage import reads, rollup_reads
 from storage.models import Topic
@@ -39,6 +40,7 @@ class TopicDigest:
     history: str  # the stretch that baseline covers ("the previous 7 days")
     audience: tuple[int, int] | None  # (unique authors, potential audience) for campaigns
     hourly: list[tuple[datetime, int]]
+    languages: dict[str, int] = field(default_factory=dict)  # posts per language
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,9 @@ def _topic_digest(
         audience=audience,
         # Bucketed in the digest's zone: the chart's days are the reader's days.
         hourly=[(b.start, b.posts) for b in buckets(rows, period, tz)],
+        languages=reads.topic_languages(
+            ctx.engine, ctx.team_id, topic.id, period.start, period.end
+        ),
     )
 
 
@@ -183,6 +188,7 @@ def as_json(digest: Digest) -> dict[str, Any]:
                 ],
                 "unique_authors": t.audience[0] if t.audience else None,
                 "potential_audience_upper_bound": t.audience[1] if t.audience else None,
+                "languages": t.languages,
             }
             for t in digest.topics
         ],
@@ -227,7 +233,8 @@ def _topic_blocks(t: TopicDigest) -> list[dict[str, Any]]:
         f"*Posts*\n{fig.posts:,} ({_change(fig.posts, t.previous.posts)} vs previous, "
         f"{_change(fig.posts, t.week_ago.posts)} vs same day last week)",
         f"*Sentiment*\n{_mean(fig)} ({_mean_delta(fig, t.previous)}), "
-        f"{fig.negative:,} negative of {fig.scored:,} scored",
+        f"{fig.negative:,} negative of {fig.scored:,} scored"
+        + (f"; posts by language: {language_line(t.languages)}" if t.languages else ""),
     ]
     if t.audience:
         fields.append(
@@ -235,7 +242,9 @@ def _topic_blocks(t: TopicDigest) -> list[dict[str, Any]]:
         )
     out = [bk.divider(), bk.section(f"*{name}* ({t.topic.kind})", fields=fields)]
     if t.top:
-        quotes = "\n".join(f"• {bk.quote_post(p.text, p.url, limit=200)}" for p in t.top)
+        quotes = "\n".join(
+            f"• `{p.lang or 'und'}` {bk.quote_post(p.text, p.url, limit=200)}" for p in t.top
+        )
         out.append(bk.section(f"*Top posts*\n{quotes}"))
     if t.terms:
         terms = "\n".join(

@@ -48,7 +48,8 @@ def posts(args: str, ctx: Ctx) -> Reply:
     if not found:
         return Reply(text=f"No posts for {target.name} in the {period.label}.", ephemeral=True)
     lines = [
-        f"• {bk.quote_post(p.text, p.url)} _({p.source}, {p.engagement} interactions)_"
+        f"• `{p.lang or 'und'}` {bk.quote_post(p.text, p.url)} "
+        f"_({p.source}, {p.engagement} interactions)_"
         for p in found
     ]
     title = f"*{bk.escape_mrkdwn(target.name)}*, {period.label}, most engaging:"

@@ -35,7 +35,8 @@ def routed_reply(ctx: Ctx, routed: RoutedPost) -> Reply:
         blocks.append(
             bk.context(
                 f"*Source* {bk.escape_mrkdwn(post.source)} ({bk.escape_mrkdwn(post.source_kind)})"
-                f" · *Author* {author} · posted {_local(ctx, post.created_at):%d %b %H:%M}"
+                f" · *Author* {author} · *Language* {bk.escape_mrkdwn(post.lang or 'und')}"
+                f" · posted {_local(ctx, post.created_at):%d %b %H:%M}"
             )
         )
     why = f"*Why routed:* {bk.escape_mrkdwn(routed.reason or 'matched')}"
@@ -58,6 +59,18 @@ def reminder_reply(ctx: Ctx, routed: RoutedPost, number: int, of: int) -> Reply:
     return Reply(
         text=f":bell: Still unclaimed after {minutes} minutes: can someone from {agency} "
         f"take this one? (reminder {number} of {of})"
+    )
+
+
+def sla_reply(ctx: Ctx, routed: RoutedPost, deadline: datetime) -> Reply:
+    """The thread reply sent shortly before a routed post's SLA lapses."""
+    route = RoutedPosts(ctx.engine).route_of(routed)
+    agency = bk.escape_mrkdwn(route.agency if route else "the agency")
+    left = max(0, int((deadline - ctx.now).total_seconds() // 60))
+    state = "claimed but not resolved" if routed.claimed_at is not None else "not claimed yet"
+    return Reply(
+        text=f":hourglass_flowing_sand: Response-time SLA: this request to {agency} is {state} "
+        f"and should be resolved by {_local(ctx, deadline):%H:%M} ({left} minutes left)."
     )
 
 

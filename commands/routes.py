@@ -11,6 +11,7 @@ from commands.context import Ctx, Reply, UsageError
 from commands.paging import page_number, paged
 from commands.period import Period
 from commands.query import QueryError, parse
+from commands.route_stats import DEFAULT_SLA_MINUTES, digest_lines, stats
 from storage import audit
 from storage.models import Route
 from storage.routing import RoutedPosts, Routes
@@ -30,8 +31,10 @@ CATEGORIES: tuple[str, ...] = (
 USAGE = (
     "Usage: `/earshot route list`, `/earshot route add AGENCY #channel CATEGORY` "
     f"(categories: {', '.join(CATEGORIES)}) or `/earshot route add AGENCY #channel QUERY`, "
-    '`/earshot route remove ID`. Quote an agency name with spaces: `"City Power"`.'
+    "`/earshot route remove ID`, `/earshot route sla ID 3h` (time to resolve, default 3h), "
+    '`/earshot route stats [7d]`. Quote an agency name with spaces: `"City Power"`.'
 )
+_SLA = re.compile(r"^#?(\d+)\s+(\d+)\s*(m|min|h)$", re.IGNORECASE)
 WAITING_TOO_LONG = timedelta(hours=1)
 _ADD = re.compile(r'^\s*(?:["“]([^"”]+)["”]|(\S+))\s+(\S+)\s+(.+?)\s*$', re.DOTALL)
 
@@ -42,7 +45,11 @@ def describe(route: Route) -> str:
         if route.is_category
         else f"query `{bk.escape_mrkdwn(route.match)}`"
     )
-    return f"#{route.id} *{bk.escape_mrkdwn(route.agency)}*: {what} → <#{route.channel}>"
+    sla = route.sla_minutes
+    shown = f"{sla // 60}h" if sla % 60 == 0 else f"{sla} min"
+    return (
+        f"#{route.id} *{bk.escape_mrkdwn(route.agency)}*: {what} → <#{route.channel}> (SLA {shown})"
+    )
 
 
 def channel_id(ctx: Ctx, text: str) -> str:
@@ -80,6 +87,7 @@ def add(ctx: Ctx, args: str) -> Reply:
             is_category=is_category,
             created_by=ctx.user_id,
             created_at=ctx.now,
+            sla_minutes=DEFAULT_SLA_MINUTES,
         )
     )
     if route is None:
@@ -122,8 +130,8 @@ def remove(ctx: Ctx, text: str) -> Reply:
     if not text.lstrip("#").isdigit():
         raise UsageError(f"Give the route's number from `/earshot route list`. {USAGE}")
     route_id = int(text.lstrip("#"))
-    if not Routes(ctx.engine).remove(ctx.team_id, route_id):
-        raise UsageError(f"No route #{route_id} in this workspace.")
+    if not Routes(ctx.engine).remove(ctx.team_id, route_id, ctx.now):
+        raise UsageError(f"No route #{route_id} in use in this workspace.")
     audit.record(
         ctx.engine,
         ctx.team_id,
@@ -132,7 +140,39 @@ def remove(ctx: Ctx, text: str) -> Reply:
         target=f"route:{route_id}",
         now=ctx.now,
     )
-    return Reply(text=f"Route #{route_id} removed.")
+    return Reply(
+        text=f"Route #{route_id} removed: no new posts go there. The posts it routed are kept, "
+        "and still count in `/earshot route stats`."
+    )
+
+
+def set_sla(ctx: Ctx, text: str) -> Reply:
+    ctx.require_admin("change help-route SLAs")
+    parsed = _SLA.match(text.strip())
+    if parsed is None:
+        raise UsageError(
+            "Give the route's number and the time to resolve, e.g. `/earshot route sla 3 2h` "
+            "or `/earshot route sla 3 90m`."
+        )
+    route_id, amount = int(parsed.group(1)), int(parsed.group(2))
+    minutes = amount * 60 if parsed.group(3).lower() == "h" else amount
+    if not 15 <= minutes <= 7 * 24 * 60:
+        raise UsageError("An SLA must be between 15 minutes and 7 days.")
+    if not Routes(ctx.engine).set_sla(ctx.team_id, route_id, minutes):
+        raise UsageError(f"No route #{route_id} in use in this workspace.")
+    audit.record(
+        ctx.engine,
+        ctx.team_id,
+        actor=ctx.user_id,
+        action="route.sla",
+        target=f"route:{route_id}",
+        now=ctx.now,
+        minutes=minutes,
+    )
+    return Reply(
+        text=f"Route #{route_id}: routed posts should be resolved within {minutes} minutes; "
+        "a reminder goes to the channel before that lapses."
+    )
 
 
 def run(args: str, ctx: Ctx) -> Reply:
@@ -144,6 +184,10 @@ def run(args: str, ctx: Ctx) -> Reply:
         return add(ctx, rest)
     if verb == "remove":
         return remove(ctx, rest.strip())
+    if verb == "sla":
+        return set_sla(ctx, rest)
+    if verb == "stats":
+        return stats(ctx, rest)
     raise UsageError(USAGE)
 
 
@@ -157,5 +201,6 @@ def routing_digest_lines(ctx: Ctx, period: Period) -> list[str]:
     return [
         f"*Help routing:* {counts.routed} routed, {counts.claimed} claimed, "
         f"{counts.resolved} resolved, {counts.not_actionable} not actionable, "
-        f"{counts.waiting} waiting over an hour"
+        f"{counts.waiting} waiting over an hour",
+        *digest_lines(ctx, period),
     ]

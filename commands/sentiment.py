@@ -12,7 +12,15 @@ from commands.context import Ctx, Reply
 from commands.fmt import signed
 from commands.period import Period, parse_period
 from commands.series import Bucket, Figures, buckets, percent_change, total
-from commands.target import Target, hours, resolve, split_period, top_posts
+from commands.target import (
+    Target,
+    hours,
+    language_line,
+    languages,
+    resolve,
+    split_period,
+    top_posts,
+)
 from storage.reads import PostView
 
 USAGE = "Usage: `/sentiment <topic or query> [24h|7d|30d|DATE]`, e.g. `/sentiment flood 7d`."
@@ -27,6 +35,7 @@ class SentimentReport:
     series: list[Bucket]
     most_positive: list[PostView]
     most_negative: list[PostView]
+    languages: dict[str, int]
     timezone: str = "UTC"
 
     @property
@@ -45,6 +54,7 @@ def build(ctx: Ctx, target: Target, period: Period) -> SentimentReport:
         most_positive=top_posts(ctx, target, period, "positive"),
         most_negative=top_posts(ctx, target, period, "negative"),
         timezone=ctx.timezone,
+        languages=languages(ctx, target, period),
     )
 
 
@@ -58,6 +68,7 @@ def as_json(report: SentimentReport) -> dict[str, Any]:
         "posts": fig.posts,
         "scored": fig.scored,
         "unscored": fig.unscored,
+        "languages": report.languages,
         "mean_compound": _round(fig.mean_compound),
         "positive": fig.positive,
         "neutral": fig.neutral,
@@ -85,13 +96,15 @@ def render(report: SentimentReport) -> Reply:
         f"{title} ({report.span}): {fig.posts} posts ({volume}), mean sentiment {mean} ({change}); "
         f"{fig.positive} positive, {fig.neutral} neutral, {fig.negative} negative, "
         f"based on {fig.scored} scored posts"
+        + (f" (by language: {language_line(report.languages)})" if report.languages else "")
     )
     fields = [
         f"*Posts*\n{fig.posts:,} ({volume})",
         f"*Mean sentiment*\n{mean} ({change})",
         f"*Positive / neutral / negative*\n{fig.positive:,} / {fig.neutral:,} / {fig.negative:,}",
         f"*Based on*\n{fig.scored:,} scored posts"
-        + (f", {fig.unscored:,} not scored (not English)" if fig.unscored else ""),
+        + (f", {fig.unscored:,} not scored (not English)" if fig.unscored else "")
+        + (f"\nby language: {language_line(report.languages)}" if report.languages else ""),
     ]
     out: list[dict[str, Any]] = [bk.header(title), bk.section(_lede(report), fields=fields)]
     for label, posts in (
@@ -99,7 +112,9 @@ def render(report: SentimentReport) -> Reply:
         ("Most positive", report.most_positive),
     ):
         if posts:
-            lines = "\n".join(f"• {_score(p)} {bk.quote_post(p.text, p.url)}" for p in posts)
+            lines = "\n".join(
+                f"• {_score(p)} `{p.lang or 'und'}` {bk.quote_post(p.text, p.url)}" for p in posts
+            )
             out.append(bk.section(f"*{label}*\n{lines}"))
     out.append(bk.context(_footnote(report)))
     chart = volume_sentiment_chart(

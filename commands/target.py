@@ -64,6 +64,25 @@ def hours(ctx: Ctx, target: Target, period: Period) -> list[HourTotals]:
     return hourly_from_posts(adhoc_posts(ctx, target, period))
 
 
+def languages(ctx: Ctx, target: Target, period: Period) -> dict[str, int]:
+    """How many of the target's posts in the period are in each language, most first."""
+    if target.topic is not None and target.topic.id is not None:
+        return reads.topic_languages(
+            ctx.engine, ctx.team_id, target.topic.id, period.start, period.end
+        )
+    counts: dict[str, int] = {}
+    for post in adhoc_posts(ctx, target, period):
+        counts[post.lang or "und"] = counts.get(post.lang or "und", 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def language_line(counts: dict[str, int], limit: int = 6) -> str:
+    """`en 812, es 40, tl 9, und 12`: the languages a figure rests on ("und": undetermined)."""
+    shown = [f"{lang} {count:,}" for lang, count in list(counts.items())[:limit]]
+    rest = sum(list(counts.values())[limit:])
+    return ", ".join(shown + ([f"other {rest:,}"] if rest else []))
+
+
 def adhoc_posts(ctx: Ctx, target: Target, period: Period) -> list[PostView]:
     """Stored posts in the period that match an unsaved query (bounded scan)."""
     matcher = compile_matcher([(0, target.query)])

@@ -7,13 +7,14 @@ import hmac
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import Engine
 
 from commands.query import REMEMBERED_TEXTS, Document, Matcher, compile_matcher
+from jobs.language import language_of
 from jobs.sentiment.scores import Scores
 from jobs.sources.base import RawPost
 from storage.ingest_store import (
@@ -144,13 +145,17 @@ class Ingestor:
         self, source: SourceRef, raw_posts: Sequence[RawPost]
     ) -> tuple[list[RawPost], list[Rejected]]:
         """The batch without posts this source already stored, each external id once,
-        every post cleaned to fit its columns; and the posts that could not be."""
+        every post cleaned to fit its columns; and the posts that could not be.
+
+        Each post gets its language here when the source gave none (jobs.language), so
+        that scoring, topic matching (`lang:`) and storage all see the same one.
+        """
         guarded, rejected = guard_posts(raw_posts)
         known = existing_external_ids(self.engine, source.id, [p.external_id for p in guarded])
         fresh: dict[str, RawPost] = {}
         for post in guarded:
-            if post.external_id not in known:
-                fresh.setdefault(post.external_id, post)
+            if post.external_id not in known and post.external_id not in fresh:
+                fresh[post.external_id] = replace(post, lang=language_of(post.text, post.lang))
         return list(fresh.values()), rejected
 
     def score(

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from commands.context import Ctx
-from commands.routed import reminder_reply, routed_reply
+from commands.routed import reminder_reply, routed_reply, sla_reply
 from commands.routed_backlog import summary_reply
 from jobs.poster import DeliveryError, Poster
 from storage.deliveries import Claim, Deliveries
-from storage.models import RoutedPost
-from storage.routing import RoutedPosts
+from storage.models import Route, RoutedPost
+from storage.routing import RoutedPosts, Routes
 from storage.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
@@ -169,6 +169,51 @@ def remind_unclaimed(
             _failed(deliveries, claim, now, exc)
             continue
         store.update(routed.team_id, routed.id, renotified_at=now)
+        deliveries.sent(claim, now, ts)
+        done += 1
+    return done
+
+
+def sla_warning_lead(sla: timedelta) -> timedelta:
+    """How long before an SLA lapses its reminder goes out: a quarter of it, at most 30 min."""
+    return min(timedelta(minutes=30), sla / 4)
+
+
+def remind_sla(
+    engine: Engine, poster: Poster, make_ctx: CtxFactory, *, now: datetime, owner: str
+) -> int:
+    """One thread reply per routed post still open shortly before its route's SLA lapses
+    (claimed once in deliveries, so several workers never send it twice)."""
+    store, deliveries = RoutedPosts(engine), Deliveries(engine)
+    routes: dict[tuple[str, int], Route | None] = {}
+    done = 0
+    for routed in store.unresolved(now - REMINDER_WINDOW):
+        assert routed.id is not None
+        assert routed.message_ts is not None
+        key = (routed.team_id, routed.route_id)
+        if key not in routes:
+            routes[key] = Routes(engine).get(*key)
+        route = routes[key]
+        sla = timedelta(minutes=route.sla_minutes if route is not None else 180)
+        deadline = routed.created_at + sla
+        if not deadline - sla_warning_lead(sla) <= now < deadline:
+            continue
+        claim = deliveries.claim(
+            routed.team_id,
+            f"route-sla:{routed.id}",
+            kind="route_sla",
+            channel=routed.channel,
+            owner=owner,
+            now=now,
+        )
+        if claim is None:
+            continue
+        try:
+            reply = sla_reply(make_ctx(routed.team_id, now), routed, deadline)
+            ts = poster.post(routed.team_id, routed.channel, reply, thread_ts=routed.message_ts)
+        except DeliveryError as exc:
+            _failed(deliveries, claim, now, exc)
+            continue
         deliveries.sent(claim, now, ts)
         done += 1
     return done

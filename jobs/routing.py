@@ -15,7 +15,7 @@ from commands.context import Ctx
 from commands.query import Matcher, QueryError, compile_matcher, parse
 from commands.target import document
 from jobs.poster import Poster
-from jobs.route_delivery import deliver_routed, remind_unclaimed
+from jobs.route_delivery import deliver_routed, remind_sla, remind_unclaimed
 from jobs.triage.routing import HelpAssessment, assess_help
 from storage.models import Route
 from storage.reads import PostView
@@ -47,6 +47,7 @@ class RoutingRun:
     delivered: int = 0
     failed: int = 0
     reminded: int = 0
+    sla_warned: int = 0
 
 
 def route_new_posts(
@@ -61,7 +62,8 @@ def route_new_posts(
             log.exception("help routing failed for %s", team_id)
     run.delivered, run.failed = deliver_routed(engine, poster, make_ctx, now=now, owner=owner)
     run.reminded = remind_unclaimed(engine, poster, make_ctx, now=now, owner=owner)
-    if run.scanned or run.delivered or run.failed or run.reminded:
+    run.sla_warned = remind_sla(engine, poster, make_ctx, now=now, owner=owner)
+    if run.scanned or run.delivered or run.failed or run.reminded or run.sla_warned:
         log.info("help routing: %s", run)
     return run
 
@@ -97,7 +99,7 @@ def _route_post(
     if post.is_repost or _RETWEET.match(post.text):
         run.reposts += 1  # the original is routed, if we have it; a repost asks nothing new
         return []
-    assessment = assess_help(post.text)
+    assessment = assess_help(post.text, post.lang)
     run.assessed += 1
     if not assessment.routable:
         return []
@@ -131,7 +133,9 @@ def why(assessment: HelpAssessment) -> str:
         f"{need.category.replace('_', ' ')}: {need.reason.removeprefix('matched ')}"
         for need in assessment.needs
     ]
-    parts += [reason for reason in assessment.reasons if reason.startswith("resident voice")]
+    parts += [
+        r for r in assessment.reasons if r.startswith(("affected individuals", "resident voice"))
+    ]
     return "; ".join(parts)
 
 

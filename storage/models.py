@@ -370,6 +370,12 @@ class Route(SQLModel, table=True):
     is_category: bool = True
     created_by: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    # Removing a route stops routing but keeps it (and its routed posts) for the record.
+    removed_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Routed posts should be resolved within this; a reminder goes out before it lapses.
+    sla_minutes: int = Field(
+        default=180, sa_column=Column(Integer, nullable=False, server_default="180")
+    )
 
 
 class RoutedPost(SQLModel, table=True):

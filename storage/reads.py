@@ -226,3 +226,22 @@ def first_post_time(engine: Engine, team_id: str, *, since: datetime) -> datetim
     if found is None:
         return None
     return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def topic_languages(
+    engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Posts matched by the topic in [start, end) per language ("und" when unknown)."""
+    stmt = (
+        select(Post.lang, func.count())
+        .join(TopicMatch, col(TopicMatch.post_id) == col(Post.id))
+        .where(*_matched_in(team_id, topic_id, start, end), Post.team_id == team_id)
+        .group_by(col(Post.lang))
+    )
+    with Session(engine) as session:
+        rows = session.exec(stmt).all()
+    counts: dict[str, int] = {}
+    for lang, count in rows:
+        key = lang or "und"
+        counts[key] = counts.get(key, 0) + int(count)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

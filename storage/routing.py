@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, update
+from sqlalchemy import Engine, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -36,40 +36,79 @@ class Routes:
         self.engine = engine
 
     def add(self, route: Route) -> Route | None:
-        """Store a route; None when this workspace already has the same one."""
+        """Store a route; None when this workspace already has the same one active.
+
+        A route removed earlier and added again is the same route brought back, with its
+        history and its id (the unique key would refuse a second row anyway).
+        """
         with Session(self.engine, expire_on_commit=False) as session:
             session.add(route)
             try:
                 session.commit()
+                return route
             except IntegrityError:
-                return None
-            return route
-
-    def all(self, team_id: str) -> list[Route]:
-        with Session(self.engine) as session:
-            stmt = select(Route).where(Route.team_id == team_id).order_by(col(Route.id))
-            return list(session.exec(stmt))
-
-    def remove(self, team_id: str, route_id: int) -> bool:
-        """Delete a route and its routed posts (they reference it); False if not found."""
-        with Session(self.engine) as session:
-            route = session.exec(
-                select(Route).where(Route.team_id == team_id, Route.id == route_id)
-            ).first()
-            if route is None:
-                return False
-            session.execute(
-                delete(RoutedPost).where(
-                    col(RoutedPost.team_id) == team_id, col(RoutedPost.route_id) == route_id
-                )
+                session.rollback()
+            stmt = select(Route).where(
+                Route.team_id == route.team_id,
+                Route.agency == route.agency,
+                Route.channel == route.channel,
+                Route.match == route.match,
+                col(Route.removed_at).is_not(None),
             )
-            session.delete(route)
+            removed = session.exec(stmt).first()
+            if removed is None:
+                return None
+            removed.removed_at = None
+            removed.sla_minutes = route.sla_minutes
+            removed.created_by = route.created_by
+            session.add(removed)
             session.commit()
-            return True
+            return removed
+
+    def all(self, team_id: str, *, include_removed: bool = False) -> list[Route]:
+        """The workspace's routes in use (and, if asked, the removed ones)."""
+        stmt = select(Route).where(Route.team_id == team_id)
+        if not include_removed:
+            stmt = stmt.where(col(Route.removed_at).is_(None))
+        with Session(self.engine) as session:
+            return list(session.exec(stmt.order_by(col(Route.id))))
+
+    def get(self, team_id: str, route_id: int) -> Route | None:
+        with Session(self.engine) as session:
+            stmt = select(Route).where(Route.team_id == team_id, Route.id == route_id)
+            return session.exec(stmt).first()
+
+    def remove(self, team_id: str, route_id: int, now: datetime) -> bool:
+        """Stop a route; it and its routed posts stay for the record. False if not in use."""
+        stmt = (
+            update(Route)
+            .where(
+                col(Route.team_id) == team_id,
+                col(Route.id) == route_id,
+                col(Route.removed_at).is_(None),
+            )
+            .values(removed_at=now)
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).rowcount > 0
+
+    def set_sla(self, team_id: str, route_id: int, minutes: int) -> bool:
+        stmt = (
+            update(Route)
+            .where(
+                col(Route.team_id) == team_id,
+                col(Route.id) == route_id,
+                col(Route.removed_at).is_(None),
+            )
+            .values(sla_minutes=minutes)
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).rowcount > 0
 
     def teams(self) -> list[str]:
+        stmt = select(Route.team_id).where(col(Route.removed_at).is_(None)).distinct()
         with Session(self.engine) as session:
-            return list(session.exec(select(Route.team_id).distinct()))
+            return list(session.exec(stmt))
 
 
 class RoutedPosts:
@@ -240,16 +279,34 @@ class RoutedPosts:
         with self.engine.begin() as conn:
             return conn.execute(stmt.values(**changes)).rowcount > 0
 
-    def counts(
-        self, team_id: str, start: datetime, end: datetime, *, waiting_before: datetime
-    ) -> RoutingCounts:
+    def in_period(self, team_id: str, start: datetime, end: datetime) -> list[RoutedPost]:
+        """Posts routed in [start, end), removed routes' included."""
         stmt = select(RoutedPost).where(
             RoutedPost.team_id == team_id,
             col(RoutedPost.created_at) >= start,
             col(RoutedPost.created_at) < end,
         )
         with Session(self.engine) as session:
-            rows = list(session.exec(stmt))
+            return list(session.exec(stmt.order_by(col(RoutedPost.id))))
+
+    def unresolved(self, routed_since: datetime) -> list[RoutedPost]:
+        """Posted in Slack, not yet resolved or closed, routed since the given time."""
+        stmt = (
+            select(RoutedPost)
+            .where(
+                col(RoutedPost.status).in_(("new", "claimed")),
+                col(RoutedPost.message_ts).is_not(None),
+                col(RoutedPost.created_at) >= routed_since,
+            )
+            .order_by(col(RoutedPost.id))
+        )
+        with Session(self.engine) as session:
+            return list(session.exec(stmt))
+
+    def counts(
+        self, team_id: str, start: datetime, end: datetime, *, waiting_before: datetime
+    ) -> RoutingCounts:
+        rows = self.in_period(team_id, start, end)
         return RoutingCounts(
             routed=len(rows),
             claimed=sum(r.claimed_at is not None for r in rows),

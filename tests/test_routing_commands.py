@@ -154,9 +154,15 @@ def test_digest_line_counts(runtime: Runtime, now: datetime) -> None:
     routed.resolve(ctx, d)  # resolved without being claimed first
     later = runtime.ctx("T1", now=now + timedelta(hours=21))
     period = Period(now - timedelta(hours=3), now + timedelta(hours=21), "past 24 hours")
-    assert routes.routing_digest_lines(later, period) == [
+    lines = routes.routing_digest_lines(later, period)
+    assert lines[0] == (
         "*Help routing:* 5 routed, 2 claimed, 2 resolved, 1 not actionable, 1 waiting over an hour"
-    ]
+    )
+    # Routed at now + 1 min, claimed/resolved at now + 10 min; two still open after 21 h.
+    assert lines[1] == (
+        "*Response times* <#CPOWER> (City Power): 5 routed, 2 claimed (median 9 min), "
+        "2 resolved (median 9 min); within SLA 2 (50 %), past SLA 2, open within SLA 0"
+    )
     before = Period(now - timedelta(days=2), now - timedelta(days=1), "past 24 hours")
     assert "0 routed" in routes.routing_digest_lines(later, before)[0]
     assert routes.routing_digest_lines(runtime.ctx("T2", now=now), period) == []

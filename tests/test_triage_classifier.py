@@ -1,17 +1,40 @@
-"""The triage classifier: clear examples per category, reasons from the post, the weights."""
+"""The triage classifier: clear examples per category, reasons from the post, the model file,
+masking of what changes from one crisis to the next, and determinism across hash seeds."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from jobs.triage import CATEGORIES, classify
-from jobs.triage.model import LinearModel, WeightsFormatError, load_shipped_model, loads
+from jobs.triage.features import (
+    HASHTAG_MASK,
+    NUMBER_MASK,
+    PLACE_MASK,
+    RETWEET_MASK,
+    URL_MASK,
+    USER_MASK,
+    FeatureSettings,
+    feature_strings,
+    mask,
+)
+from jobs.triage.model import (
+    MODEL_RESOURCE,
+    WeightsFormatError,
+    dumps,
+    load_shipped_model,
+    loads,
+)
 from jobs.triage.needs import fold
-from jobs.triage.tokens import MENTION_MARK, NUMBER_MARK, RETWEET_MARK, URL_MARK, tokenize
-from jobs.triage.training import LabelledPost, TrainingSettings, train
 
+ROOT = Path(__file__).resolve().parents[1]
 CLEAR_EXAMPLES = [
     (
         "Family of five trapped in their home, dozens injured and missing after the flood",
@@ -30,7 +53,6 @@ CLEAR_EXAMPLES = [
         "caution_advice",
     ),
     ("Thoughts and prayers to everyone affected, stay safe and God bless", "sympathy_support"),
-    ("Live video of the press conference with the mayor at 3pm", "other_useful"),
     ("Just had the best burger of my life lol #foodie", "not_related"),
 ]
 
@@ -41,91 +63,92 @@ def test_clear_examples_get_their_category(text: str, expected: str) -> None:
     assert result.category == expected, result.reasons
     assert result.runner_up != expected
     assert 1 / len(CATEGORIES) < result.confidence <= 1.0
-
-
-def test_every_category_has_a_clear_example() -> None:
-    assert {expected for _, expected in CLEAR_EXAMPLES} == set(CATEGORIES)
+    assert abs(sum(result.probabilities.values()) - 1.0) < 1e-3
 
 
 @pytest.mark.parametrize(("text", "_expected"), CLEAR_EXAMPLES)
 def test_reasons_quote_words_that_are_in_the_post(text: str, _expected: str) -> None:
     result = classify(text)
-    assert result.reasons
-    quoted = [re.search(r'matched "([^"]+)" \((\w+) \+', reason) for reason in result.reasons]
-    assert all(match is not None for match in quoted), result.reasons
+    words = [r for r in result.reasons if not re.match(r"matched (a|an) [\w@ ]+ \(", r)]
+    quoted = [re.search(r'matched "([^"]+)" \((\w+) \+', reason) for reason in words]
+    assert quoted and all(match is not None for match in quoted), result.reasons
     for match in quoted:
         assert match is not None
         assert match.group(1) in fold(text)
         assert match.group(2) in CATEGORIES
-    # The first reason argues for the category that won.
-    assert f"({result.category} +" in result.reasons[0]
+    assert f"({result.category} +" in result.reasons[0]  # the first argues for the winner
 
 
-def test_reasons_name_the_deciding_term() -> None:
-    result = classify("Praying for everyone in Calgary tonight")
-    assert result.category == "sympathy_support"
-    assert result.reasons[0].startswith('matched "praying" (sympathy_support +')
+def test_event_specific_tokens_are_masked() -> None:
+    settings = FeatureSettings()
+    masked = mask(
+        "RT @cityofcalgary: 1,500 homes evacuated in Bragg Creek #yycflood http://t.co/x",
+        settings,
+    ).split()
+    assert masked[0] == RETWEET_MASK
+    for marker in (USER_MASK, NUMBER_MASK, PLACE_MASK, HASHTAG_MASK, URL_MASK):
+        assert marker in masked
+    assert not {"cityofcalgary", "bragg", "creek", "yycflood", "1,500"} & set(masked)
+    assert "evacuated" in masked
+    features = feature_strings("Evacuated near Medicine Hat", settings)
+    assert "w:evacuated near" in features and "w:near xplacex" in features
+    assert not any("medicine" in f for f in features)
 
 
-def test_post_with_no_known_terms_says_so() -> None:
-    result = classify("zzqx vvbn")
-    assert result.reasons == [f"no telling terms; base rate favours {result.category}"]
+def test_model_file_round_trips_and_refuses_other_layouts() -> None:
+    settings = FeatureSettings(buckets_log2=4)
+    coef = np.linspace(-1, 1, 7 * 16).reshape(7, 16)
+    data = dumps(settings, coef, np.arange(7.0), np.ones(16), {"notes": ["x"]})
+    again = loads(data)
+    assert np.allclose(again.coef, coef, atol=1 / 127)
+    assert again.notes == ["x"] and again.settings == settings
+    with pytest.raises(WeightsFormatError, match="not an Earshot triage model"):
+        loads(b"not a zip file")
+    wrong = dumps(FeatureSettings(buckets_log2=5), coef, np.arange(7.0), np.ones(16), {})
+    with pytest.raises(WeightsFormatError, match="do not fit"):
+        loads(wrong)
 
 
-def test_tokens_stem_words_and_mark_links_mentions_retweets() -> None:
-    tokens = tokenize(
-        "RT @cityofcalgary: Evacuated 1500 homes; evacuation centres open http://t.co/x"
-    )
-    assert tokens[0] == RETWEET_MARK
-    assert tokens.count(URL_MARK) == 1
-    assert tokens.count(MENTION_MARK) == 1
-    assert NUMBER_MARK in tokens
-    assert tokens.count("evacuat") == 2  # "Evacuated" and "evacuation" share one weight
-    assert "cityofcalgary" not in tokens
-
-
-def test_training_learns_the_words_that_separate_categories() -> None:
-    posts = [
-        LabelledPost.from_text(text, category, event)
-        for event in ("a", "b")
-        for text, category in [
-            ("please donate blankets", "donations_volunteering"),
-            ("donate food today", "donations_volunteering"),
-            ("praying for you all", "sympathy_support"),
-            ("praying hearts with you", "sympathy_support"),
-            ("bridge closed today", "infrastructure_utilities"),
-            ("road and bridge closed", "infrastructure_utilities"),
-        ]
-    ]
-    model = train(posts, TrainingSettings(epochs=30, min_posts=2, min_events=2))
-    assert classify("we donate", model).category == "donations_volunteering"
-    assert classify("still praying", model).category == "sympathy_support"
-    assert classify("the bridge", model).category == "infrastructure_utilities"
-    # Seen in one event only: dropped, so it cannot carry an event's label mix.
-    one_event = [p for p in posts if p.event == "a"] + [
-        LabelledPost.from_text("canmore canmore", "sympathy_support", "a")
-    ]
-    vocabulary = train(one_event, TrainingSettings(epochs=1, min_posts=1, min_events=2)).weights
-    assert vocabulary == {}
-
-
-def test_weights_file_round_trips_and_rejects_other_columns() -> None:
-    model = LinearModel(
-        bias=(0.5,) * 7, weights={"flood": (1.0, 0, 0, 0, 0, 0, -1.0)}, notes=("x",)
-    )
-    again = loads(model.dumps())
-    assert again.weights == model.weights
-    assert again.bias == model.bias
-    assert again.notes == ("x",)
-    with pytest.raises(WeightsFormatError, match="columns"):
-        loads(model.dumps().replace("not_related", "off_topic"))
-    with pytest.raises(WeightsFormatError, match="expected 7 weights"):
-        loads(model.dumps().replace("flood\t1.000", "flood\t"))
-
-
-def test_shipped_weights_hold_no_raw_text_and_record_their_training() -> None:
+def test_shipped_model_records_its_training_and_needs_no_sklearn() -> None:
     model = load_shipped_model()
-    assert 500 < len(model.weights) < 10_000
-    # One stemmed term per line: no spaces, links or handles.
-    assert all(" " not in term and "http" not in term for term in model.weights)
-    assert any(note.startswith("trained on") for note in model.notes)
+    assert any("all 20 CrisisLex T26 events" in note for note in model.notes)
+    assert any("leave-one-event-out macro-F1" in note for note in model.notes)
+    assert (ROOT / "jobs" / "triage" / MODEL_RESOURCE).stat().st_size < 8_000_000
+    code = (
+        "import sys; from jobs.triage import classify; classify('help us');"
+        "print(any(m.startswith(('sklearn', 'scipy')) for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def _classify_in_subprocess(seed: str, texts: list[str]) -> str:
+    code = (
+        "import json, sys; from jobs.triage import classify, assess_help;"
+        "texts = json.loads(sys.stdin.read());"
+        "print(json.dumps([[classify(t).probabilities, assess_help(t).routable,"
+        " classify(t).reasons] for t in texts]))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_same_answers_whatever_the_hash_seed() -> None:
+    texts = [text for text, _ in CLEAR_EXAMPLES] + [
+        "We have no power on Elm Street since last night, when will it be back?",
+        "Necesitamos agua potable en la colonia, por favor",
+    ]
+    first = _classify_in_subprocess("1", texts)
+    assert first == _classify_in_subprocess("4242", texts)
+    assert len(json.loads(first)) == len(texts)

@@ -44,7 +44,8 @@ def test_writes_one_row_per_tweet(tmp_path: Path) -> None:
     assert code == 0
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["tweet_id", "category", "confidence", "reasons", "needs"]
+    assert list(rows[0]) == ["tweet_id", "lang", "category", "confidence", "reasons", "needs"]
+    assert [row["lang"] for row in rows] == ["en", "en", "en"]
     assert [row["tweet_id"] for row in rows] == [
         "347686624563429378",
         "347766337344503808",

@@ -1,31 +1,47 @@
-"""The shipped classifier on real CrisisLex T26 events it was never trained or tuned on."""
+"""The CrisisLex protocol the shipped model was scored by: the data it reads and the folds.
+
+The leave-one-event-out figures themselves come from `bench/train_triage.py` (20 fits, too
+slow for the suite); these tests guard what would make them dishonest: a held-out crisis
+leaking into its own training set, or events silently missing.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from jobs.triage.benchmark import evaluate_split, majority_of
-from jobs.triage.classifier import default_model
-from jobs.triage.crisislex import DEV_EVENTS, HELD_OUT_EVENTS, default_t26_root, load_events
+from jobs.triage.crisislex import default_t26_root
 
 T26 = default_t26_root()
 pytestmark = pytest.mark.skipif(
     not T26.is_dir(), reason=f"CrisisLex T26 not found at {T26} (shared data absent)"
 )
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from triage_data import T26_EVENTS, t6_off_topic, t26_posts  # noqa: E402
 
 
-def test_split_is_disjoint_and_weights_name_only_dev_events() -> None:
-    assert not set(DEV_EVENTS) & set(HELD_OUT_EVENTS)
-    trained_on = next(n for n in default_model().notes if n.startswith("trained on"))
-    assert all(event in trained_on for event in DEV_EVENTS)
-    assert not any(event in trained_on for event in HELD_OUT_EVENTS)
+def test_all_twenty_events_are_read_with_every_category() -> None:
+    posts = t26_posts()
+    assert len(T26_EVENTS) == 20
+    assert {p.event for p in posts} == set(T26_EVENTS)
+    assert len(posts) > 20_000
+    for event in T26_EVENTS:
+        assert len({p.category for p in posts if p.event == event}) >= 5
 
 
-def test_held_out_macro_f1_clearly_beats_majority_baseline() -> None:
-    baseline_label = majority_of(load_events(T26, DEV_EVENTS))
-    result = evaluate_split(default_model(), load_events(T26, HELD_OUT_EVENTS), baseline_label)
-    assert result.model.total > 5000
-    assert result.baseline.macro_f1 < 0.1
-    assert result.model.macro_f1 > result.baseline.macro_f1 + 0.3
-    # Not one category is given up on: each is found at least sometimes.
-    assert all(row.f1 > 0.2 for row in result.model.per_category)
+def test_t6_posts_of_a_t26_crisis_leave_with_it() -> None:
+    extra = t6_off_topic(per_event=20)
+    by_event: dict[str, int] = {}
+    for post in extra:
+        by_event[post.event] = by_event.get(post.event, 0) + 1
+        assert post.category == "not_related"
+    # Folds split on `event`: T6 Alberta, Boston and Queensland carry their T26 twin's name.
+    assert by_event == {
+        "2012_Sandy_Hurricane": 20,
+        "2013_Alberta_floods": 20,
+        "2013_Boston_bombings": 20,
+        "2013_Queensland_floods": 20,
+    }

@@ -1,8 +1,9 @@
 """Triage: what kind of crisis post this is, what help it asks for, and whether to route it.
 
-Pure code: no database, no network. The classifier is a linear model whose weights ship
-in weights.txt (regenerate with bench/train_triage.py); need detection uses the curated
-phrase lists in need_terms.py.
+Pure code: no database, no network. The classifier is a linear model over hashed word and
+character n-grams whose weights ship in model.npz (fitted with scikit-learn by
+bench/train_triage.py, run with numpy alone); need detection uses the curated phrase
+lists in need_terms.py.
 """
 
 from __future__ import annotations

@@ -6,10 +6,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jobs.triage.categories import CATEGORIES
-from jobs.triage.model import LinearModel, load_shipped_model
-from jobs.triage.tokens import URL_MARK, features
+from jobs.triage.features import MASKS
+from jobs.triage.model import HashedModel, load_shipped_model
 
 TOP_REASONS = 3
+_MASK_NAMES = {
+    "xurlx": "a link",
+    "xuserx": "a @handle",
+    "xnumx": "a number",
+    "xtagx": "a hashtag",
+    "xplacex": "a place name",
+    "xrtx": "a retweet",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,60 +28,63 @@ class Classification:
     confidence: float
     reasons: list[str]
     runner_up: str
+    probabilities: dict[str, float]
 
 
 @lru_cache(maxsize=1)
-def default_model() -> LinearModel:
+def default_model() -> HashedModel:
     """The shipped model, parsed once per process."""
     return load_shipped_model()
 
 
-def classify(text: str, model: LinearModel | None = None) -> Classification:
+def classify(text: str, model: HashedModel | None = None) -> Classification:
     """Classify one post with the shipped model (or the one given)."""
     model = model or default_model()
-    found = features(text)
-    probabilities = model.probabilities(token for token, _ in found)
-    ranked = sorted(range(len(CATEGORIES)), key=probabilities.__getitem__, reverse=True)
+    probabilities = model.probabilities(text)
+    ranked = sorted(range(len(CATEGORIES)), key=lambda k: -probabilities[k])
     best, second = ranked[0], ranked[1]
     return Classification(
         category=CATEGORIES[best],
-        confidence=round(probabilities[best], 3),
-        reasons=explain(model, found, best, second),
+        confidence=round(float(probabilities[best]), 3),
+        reasons=explain(model, text, best, second),
         runner_up=CATEGORIES[second],
+        probabilities={
+            c: round(float(p), 4) for c, p in zip(CATEGORIES, probabilities, strict=True)
+        },
     )
 
 
-def explain(model: LinearModel, found: list[tuple[str, str]], best: int, second: int) -> list[str]:
-    """Terms that pushed most toward the winner, then the strongest one for the runner-up.
+def explain(model: HashedModel, text: str, best: int, second: int) -> list[str]:
+    """Words and phrases that pushed most toward the winner, then the runner-up's best.
 
-    A term's pull toward a category is its weight there minus its mean weight: the
-    softmax ignores a shift shared by all categories, so only the difference decides.
+    Only whole-word features are named (a character n-gram like "vacu" explains nothing
+    to a person), though all features count in the score.
     """
-    surface_by_token: dict[str, str] = {}
-    for token, surface in found:
-        if token in model.weights:
-            surface_by_token.setdefault(token, surface)
-    pulls = {token: _centred(model.weights[token]) for token in surface_by_token}
-    leaders = [
-        token
-        for token in sorted(pulls, key=lambda t: pulls[t][best], reverse=True)[:TOP_REASONS]
-        if pulls[token][best] > 0
-    ]
-    reasons = [_reason(t, surface_by_token[t], best, pulls[t][best]) for t in leaders]
-    others = [token for token in pulls if token not in leaders]
-    rival = max(others, key=lambda t: pulls[t][second], default=None)
-    if rival is not None and pulls[rival][second] > 0:
-        reasons.append(_reason(rival, surface_by_token[rival], second, pulls[rival][second]))
+    reasons: list[str] = []
+    named: set[str] = set()
+    for category, limit in ((best, TOP_REASONS), (second, 1)):
+        pulls = [
+            (feature[2:], pull)
+            for feature, pull in model.contributions(text, category)
+            if feature.startswith("w:") and pull > 0 and _nameable(feature[2:])
+        ]
+        pulls.sort(key=lambda item: (-item[1], item[0]))
+        for phrase, pull in [p for p in pulls if p[0] not in named][:limit]:
+            named.add(phrase)
+            reasons.append(f"matched {_shown(phrase)} ({CATEGORIES[category]} +{pull:.2f})")
     if not reasons:
         reasons.append(f"no telling terms; base rate favours {CATEGORIES[best]}")
     return reasons
 
 
-def _centred(row: tuple[float, ...]) -> list[float]:
-    mean = sum(row) / len(row)
-    return [weight - mean for weight in row]
+def _nameable(phrase: str) -> bool:
+    """Words alone, or markers alone: "xnumx ave" would read as nonsense."""
+    masked = [word in MASKS for word in phrase.split()]
+    return all(masked) or not any(masked)
 
 
-def _reason(token: str, surface: str, category: int, pull: float) -> str:
-    shown = "a link" if token == URL_MARK else f'"{surface}"'
-    return f"matched {shown} ({CATEGORIES[category]} +{pull:.2f})"
+def _shown(phrase: str) -> str:
+    words = phrase.split()
+    if all(word in MASKS for word in words):
+        return " then ".join(_MASK_NAMES[word] for word in words)
+    return '"' + phrase + '"'

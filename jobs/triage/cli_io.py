@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from commands.csv_safe import SafeWriter
+from jobs.language import detect_language
 from jobs.triage.classifier import classify
 from jobs.triage.crisislex import InputFormatError, read_t26
 from jobs.triage.needs import detect_needs
 
 INPUT_FORMATS = ("crisislex-t26",)
-OUTPUT_COLUMNS = ("tweet_id", "category", "confidence", "reasons", "needs")
+OUTPUT_COLUMNS = ("tweet_id", "lang", "category", "confidence", "reasons", "needs")
 
 
 def classify_file(input_path: Path, output_path: Path, input_format: str = "crisislex-t26") -> int:
@@ -27,10 +28,12 @@ def classify_file(input_path: Path, output_path: Path, input_format: str = "cris
     rows = []
     for post in read_t26(input_path):
         result = classify(post.text)
-        needs = detect_needs(post.text)
+        lang = detect_language(post.text)  # T26 files carry no language column
+        needs = detect_needs(post.text) if lang in ("en", "und") else []
         rows.append(
             (
                 post.tweet_id,
+                lang,
                 result.category,
                 f"{result.confidence:.3f}",
                 "; ".join(result.reasons),

@@ -17,34 +17,6 @@ T26_COLUMNS = (
     "Informativeness",
 )
 
-# Fixed before any tuning, mixing hazards (flood, fire, bombing, quake, crash, typhoon)
-# and languages. Weights and thresholds are fitted on DEV_EVENTS only; HELD_OUT_EVENTS
-# are only ever scored, so their figures say how the model does on a crisis it never saw.
-HELD_OUT_EVENTS = (
-    "2013_Alberta_floods",
-    "2012_Colorado_wildfires",
-    "2013_Boston_bombings",
-    "2012_Guatemala_earthquake",
-    "2013_Lac_Megantic_train_crash",
-    "2012_Typhoon_Pablo",
-)
-DEV_EVENTS = (
-    "2012_Costa_Rica_earthquake",
-    "2012_Italy_earthquakes",
-    "2012_Philipinnes_floods",
-    "2012_Venezuela_refinery",
-    "2013_Australia_bushfire",
-    "2013_Bohol_earthquake",
-    "2013_Brazil_nightclub_fire",
-    "2013_Glasgow_helicopter_crash",
-    "2013_Manila_floods",
-    "2013_NY_train_crash",
-    "2013_Queensland_floods",
-    "2013_Savar_building_collapse",
-    "2013_Spain_train_crash",
-    "2013_West_Texas_explosion",
-)
-
 
 class InputFormatError(ValueError):
     """A file is not in the format it was said to be in; the message says what is wrong."""

@@ -80,6 +80,15 @@ NEED_TERMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Names that contain a need word but name no need: places, teams, organisations. They are
+# blanked out before the need phrases are matched, so "Medicine Hat" is not "medic*" and
+# "Power River" is not "power". Same syntax as above.
+NOT_NEEDS: tuple[str, ...] = _phrases(
+    "medicine hat, medicine lodge, medicine bow, medicine lake, medical lake, hospital hill, "
+    "power river, powerade, power rangers, power ball, powerball, shelter island, "
+    "shelter cove, bridgeport, bridgewater, bridgend, road to recovery"
+)
+
 # Phrases that ask for information whether or not the post ends in "?".
 INFO_SEEKING: tuple[str, ...] = _phrases(
     "does anyone know, anyone know, does anybody know, who do we call, "

@@ -7,14 +7,15 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from jobs.triage.features import URL_PATTERN
 from jobs.triage.need_terms import (
     AGENCY_QUESTION,
     INFO_SEEKING,
     NEED_CATEGORIES,
     NEED_TERMS,
+    NOT_NEEDS,
     RHETORICAL,
 )
-from jobs.triage.tokens import URL_PATTERN
 
 _LEADING_RETWEET = re.compile(r"^\s*rt\s+@\w+:?\s*", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
@@ -59,12 +60,13 @@ def fold(text: str) -> str:
 
 _TOPIC_PATTERNS = {category: compile_phrases(NEED_TERMS[category]) for category in NEED_TERMS}
 _INFO_SEEKING = compile_phrases(INFO_SEEKING)
+_NOT_NEEDS = compile_phrases(NOT_NEEDS)
 _RHETORICAL = compile_phrases(RHETORICAL)
 
 
 def detect_needs(text: str) -> list[Need]:
     """Help topics named in the post, plus agency_question when it asks for information."""
-    folded = fold(text)
+    folded = _NOT_NEEDS.sub(" ", fold(text))
     needs = []
     for category in NEED_CATEGORIES:
         pattern = _TOPIC_PATTERNS.get(category)
