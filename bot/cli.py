@@ -18,6 +18,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "detect",
     "classify",
     "incident",
+    "questions",
     "admin",
     "demo",
     "run",

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
-from storage.models import Post, TopicMatch, TopicTopPost
+from storage.models import Post, QuestionPost, TopicMatch, TopicTopPost
 from storage.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ def _purge_team(engine: Engine, team_id: str, before: datetime) -> int:
                 return total
             session.execute(delete(TopicMatch).where(col(TopicMatch.post_id).in_(ids)))
             session.execute(delete(TopicTopPost).where(col(TopicTopPost.post_id).in_(ids)))
+            # Question posts name their author: they go with the post.
+            session.execute(delete(QuestionPost).where(col(QuestionPost.post_id).in_(ids)))
             session.execute(delete(Post).where(col(Post.id).in_(ids)))
             session.commit()
             total += len(ids)

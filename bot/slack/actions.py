@@ -15,7 +15,7 @@ from bot.slack.admins import AdminCheck
 from bot.slack.context import request_ctx
 from bot.slack.failures import report_failure
 from bot.slack.messages import message_args
-from commands import alerts, routed, topics
+from commands import alerts, questions, routed, topics
 from commands.context import Ctx, NotAllowedError, Reply, UsageError
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ ACTIONS: dict[str, Action] = {
     "alert_mute_24h": lambda ctx, value: alerts.mute(ctx, int(value), 24),
     "alert_more_posts": _by_id(alerts.more_posts),
     "digest_add_term": topics.add_term,
+    "question_posts": _by_id(questions.posts),
     **{action_id: _by_id(handler) for action_id, handler in routed.ACTIONS.items()},
 }
 
