@@ -11,8 +11,9 @@ import httpx
 from sqlalchemy import Engine
 
 from bot.settings import Settings
-from commands import routes
+from commands import question_reports, routes
 from commands.context import Ctx
+from commands.period import Period
 from jobs.ingest import Ingestor
 from jobs.sentiment.scorer import Scorer
 from jobs.sources.base import SourceError
@@ -88,7 +89,7 @@ class Runtime:
             "validate_source": self.validate_source,
             "secret_settings": secret_settings,
             "test_source": self.test_source,
-            "digest_extras": routes.routing_digest_lines,
+            "digest_extras": digest_extras,
         }
 
     def test_source(self, row: SourceRow) -> tuple[bool, str]:
@@ -103,6 +104,14 @@ class Runtime:
         newest = max((p.created_at for p in result.posts), default=None)
         when = f", newest {newest:%Y-%m-%d %H:%M} UTC" if newest else ""
         return True, f"reachable, {len(result.posts)} posts on the first page{when}"
+
+
+def digest_extras(ctx: Ctx, period: Period) -> list[str]:
+    """The digest's sections beyond topics: help routing, then residents' questions."""
+    return [
+        *routes.routing_digest_lines(ctx, period),
+        *question_reports.digest_lines(ctx, period),
+    ]
 
 
 def job_ctx(runtime: Runtime, team_id: str, now: datetime) -> Ctx:

@@ -19,6 +19,7 @@ from commands.context import Ctx
 from jobs import alerts, digests, incidents, retention
 from jobs.poster import Poster
 from jobs.questions.cluster import cluster_new_questions
+from jobs.questions.spread import check_spreading
 from jobs.routing import route_new_posts
 from jobs.scan import scan_due, worker_id
 from storage import leases, replays, top_posts
@@ -88,12 +89,11 @@ class Ticks:
         now = self.runtime.clock()
         if not self.is_leader(now):
             return
-        route_new_posts(self.runtime.engine, self.poster, self.make_ctx, now=now, owner=self.owner)
-
-    def questions(self) -> None:
-        now = self.runtime.clock()
-        if self.is_leader(now):
-            cluster_new_questions(self.runtime.engine, now=now)
+        # Questions first, so a routed post that asks an answered question carries the answer.
+        engine = self.runtime.engine
+        cluster_new_questions(engine, now=now)
+        check_spreading(engine, self.poster, self.make_ctx, now=now, owner=self.owner)
+        route_new_posts(engine, self.poster, self.make_ctx, now=now, owner=self.owner)
 
     def make_ctx(self, team_id: str, now: datetime) -> Ctx:
         return job_ctx(self.runtime, team_id, now)
@@ -123,7 +123,6 @@ def start_scheduler(
     scheduler.add_job(guarded(ticks.alerts), "interval", seconds=60, id="alerts", **defaults)
     scheduler.add_job(guarded(ticks.digests), "interval", seconds=60, id="digests", **defaults)
     scheduler.add_job(guarded(ticks.routing), "interval", seconds=60, id="routing", **defaults)
-    scheduler.add_job(guarded(ticks.questions), "interval", seconds=60, id="questions", **defaults)
     scheduler.add_job(guarded(ticks.incidents), "interval", seconds=60, id="incidents", **defaults)
     scheduler.add_job(guarded(ticks.retention), "interval", hours=1, id="retention", **defaults)
     scheduler.start()

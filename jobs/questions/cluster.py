@@ -2,7 +2,7 @@
 
 Each run reads the posts stored since the last one (a cursor per workspace), keeps those
 that ask something or voice a concern, and compares each with the clusters active in the
-weeks around it (cosine similarity of TF-IDF-weighted hashed term vectors). A post close
+weeks around it (cosine similarity of hashed term vectors, stop words left out). A post close
 enough to a cluster joins it and moves its centroid; the rest are grouped among
 themselves (leader clustering: the first post of a group is its representative) and
 become new clusters. Reposts carry the original's words, so they join its cluster.
@@ -25,10 +25,12 @@ from storage.models import QuestionCluster
 from storage.questions import Assignment, NewPost, Questions
 
 log = logging.getLogger(__name__)
-# Cosine similarity at which two posts ask the same thing. At 0.5 the same question in
-# other words joins ("Is the tap water safe to drink?" / "is tap water safe now?"), while
-# two questions sharing one topic word do not ("Is the water safe?" / "water bill due?").
-SIMILAR = 0.5
+# Cosine similarity at which two posts ask the same thing. At 0.55 the same question in
+# other words joins ("no power on Elm St, when will it be back?" / "No power on Oak Ave,
+# when will the power be back?": 0.6), while two questions sharing one word do not ("Is
+# the tap water safe to drink?" / "is the water bill due?": 0.5). Word overlap is all it
+# sees: the same question in wholly different words stays apart.
+SIMILAR = 0.55
 ACTIVE = timedelta(days=14)  # a question unasked for two weeks is a new one if asked again
 BATCH = 2000
 MAX_BATCHES = 10
@@ -100,9 +102,8 @@ def _assign(
     clusters = store.candidates(team_id, earliest - ACTIVE)
     raw = vectors.vectorize([post.text for post in posts])
     known = vectors.centroid_matrix([c.centroid for c in clusters])
-    weights = vectors.idf(known, raw)
-    x = vectors.weighted(raw, weights)
-    best, best_sim = _nearest(x, vectors.weighted(known, weights), clusters, posts)
+    x = raw  # already of unit length
+    best, best_sim = _nearest(x, vectors.unit(known), clusters, posts)
     assignments: list[Assignment] = []
     changed: dict[int, QuestionCluster] = {}
     sums: dict[int, sparse.csr_matrix] = {}

@@ -1,9 +1,10 @@
-"""Question texts as hashed term vectors (scikit-learn), weighted like TF-IDF for comparing.
+"""Question texts as hashed term vectors (scikit-learn's HashingVectorizer) for comparing.
 
 A hashing vectorizer has no vocabulary to fit, so a vector computed today is comparable
 with a cluster centroid stored last week: that is what lets clusters grow incrementally.
-The IDF part is computed at comparison time over the clusters in play (clusters are the
-documents), so words that many different questions share ("anyone", "city") count less.
+Terms are binary and stop words are left out. IDF weighting was tried, computed over the
+clusters in play: with the few clusters a workspace has at a time it lowered exactly the
+words two wordings of one question share, so it is not used.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ _FILLER = frozenset(
     "rt amp via".split()
 )
 _WORDS = r"(?u)\b[^\W\d_][\w']+\b"  # words of two or more characters, not numbers
-STOP_WORDS = sorted(ENGLISH_STOP_WORDS | _FILLER)
+# scikit-learn's English list also drops words that tell questions apart ("when" from
+# "where", "back", "still", "open"...): those stay.
+_KEEP = frozenset(
+    "when where what who why how back still again now open closed fire call find get "
+    "go move keep cannot".split()
+)
+STOP_WORDS = sorted((ENGLISH_STOP_WORDS - _KEEP) | _FILLER)
 
 _VECTORIZER = HashingVectorizer(
     n_features=N_FEATURES,
@@ -79,19 +86,8 @@ def centroid_matrix(centroids: Sequence[dict[str, float]]) -> sparse.csr_matrix:
     )
 
 
-def idf(*documents: sparse.csr_matrix) -> np.ndarray:
-    """Smoothed inverse document frequency over the rows of all `documents`."""
-    stacked = sparse.vstack([d for d in documents if d.shape[0]], format="csr")
-    if stacked.shape[0] == 0:
-        return np.ones(N_FEATURES)
-    df = np.asarray((stacked > 0).sum(axis=0)).ravel()
-    n = stacked.shape[0]
-    weights: np.ndarray = np.log((1 + n) / (1 + df)) + 1.0
-    return weights
-
-
-def weighted(matrix: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
-    """Rows scaled by the IDF weights and brought back to unit length, for cosine."""
+def unit(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Rows brought to unit length, so a product of rows is their cosine similarity."""
     if matrix.shape[0] == 0:
         return matrix
-    return sparse.csr_matrix(normalize(matrix @ sparse.diags(weights)))
+    return sparse.csr_matrix(normalize(matrix))
