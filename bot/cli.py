@@ -19,6 +19,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "classify",
     "incident",
     "questions",
+    "places",
     "admin",
     "demo",
     "run",

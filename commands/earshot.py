@@ -8,6 +8,7 @@ from commands import (
     alert_settings,
     digest_settings,
     incident,
+    places,
     questions,
     routes,
     settings,
@@ -36,6 +37,7 @@ renotify 60m|retention 90d|pseudonymize on]`
 help requests (shelter, power, water, medical, …) to an agency channel
 • `/earshot questions [topic|all] [7d]`: what residents ask, grouped, busiest first; \
 `/earshot questions answer N URL "summary"` attaches the agency's answer
+• `/earshot places TOPIC [7d]`: places named in a topic's posts, with a map
 • `/earshot help`: this message
 Queries: `flood` (word or #flood), `flood*` (prefix), `#abflood`, `@cityofx`, `"boil water"`, \
 `a OR b`, `-word`, `NOT word`, `(a OR b) c`, `water NEAR/3 boil`, `lang:en`, `source:reddit`, \
@@ -79,6 +81,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "route": routes.run,
     "routes": routes.run,
     "questions": questions.run,
+    "places": places.run,
 }
 
 

@@ -16,7 +16,7 @@ from commands.context import Ctx, Reply, UsageError
 from commands.coverage import coverage_line
 from commands.crisis_terms import pack_query
 from commands.fmt import signed
-from commands.places import places
+from commands.places import incident_map, places
 from commands.query import parse
 from commands.series import Figures, total
 from commands.terms import emerging_terms
@@ -143,7 +143,8 @@ def summary(ctx: Ctx, incident: Incident, *, final: bool = False) -> Reply:
     blocks.append(bk.context(f"Updated {local:%H:%M} {ctx.timezone}"))
     since = _totals(ctx, incident, incident.started_at, end)
     text = f"{title}: {since.posts} posts since start, sentiment {signed(since.mean_compound)}"
-    return Reply(text=text, blocks=blocks, data={"posts": since.posts})
+    chart = incident_map(ctx, incident.name, (t for t, _ in texts))
+    return Reply(text=text, blocks=blocks, chart=chart, data={"posts": since.posts})
 
 
 def _totals(ctx: Ctx, incident: Incident, start: datetime, end: datetime) -> Figures:

@@ -460,3 +460,23 @@ class QuestionCursor(SQLModel, table=True):
 
     team_id: str = Field(primary_key=True, max_length=32)
     through_post_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
+class Place(SQLModel, table=True):
+    """A place in the workspace's own gazetteer (neighbourhoods, streets, facilities).
+
+    Each name and alias is one row (`key` is its folded form), all sharing the place's
+    display `name` and coordinates.
+    """
+
+    __tablename__ = "places"
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    key: str = Field(max_length=200)
+    name: str = Field(max_length=200)
+    lat: float
+    lon: float
+    kind: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))

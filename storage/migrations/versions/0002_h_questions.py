@@ -1,4 +1,4 @@
-"""question clusters, answers and the clustering cursor
+"""question clusters, answers, the clustering cursor, and the workspace gazetteer
 
 Revision ID: 0002_h_questions
 Revises: 0001
@@ -61,9 +61,25 @@ def upgrade() -> None:
         sa.Column("through_post_id", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("team_id"),
     )
+    op.create_table(
+        "places",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("lat", sa.Float(), nullable=False),
+        sa.Column("lon", sa.Float(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "key"),
+    )
+    op.create_index("ix_places_team_id", "places", ["team_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_places_team_id", table_name="places")
+    op.drop_table("places")
     op.drop_table("question_cursors")
     op.drop_index("ix_question_posts_cluster_created", table_name="question_posts")
     op.drop_index("ix_question_posts_team_created", table_name="question_posts")
