@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import Engine
 
 from bot.settings import Settings
-from commands import question_reports, routes
+from commands import question_reports, routes, shares
 from commands.context import Ctx
 from commands.period import Period
 from jobs.ingest import Ingestor
@@ -107,10 +107,12 @@ class Runtime:
 
 
 def digest_extras(ctx: Ctx, period: Period) -> list[str]:
-    """The digest's sections beyond topics: help routing, then residents' questions."""
+    """The digest's sections beyond topics: help routing, residents' questions, and where
+    the posts came from."""
     return [
         *routes.routing_digest_lines(ctx, period),
         *question_reports.digest_lines(ctx, period),
+        *shares.digest_share_lines(ctx, period),
     ]
 
 

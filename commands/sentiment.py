@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from commands import blocks as bk
@@ -11,8 +11,11 @@ from commands.context import Ctx, Reply
 from commands.fmt import signed
 from commands.period import Period, parse_period
 from commands.series import Bucket, Figures, buckets, percent_change, total
+from commands.shares import as_json as shares_json
+from commands.shares import share_line
 from commands.target import Target, hours, resolve, split_period, top_posts
 from storage.reads import PostView
+from storage.shares import source_shares
 
 USAGE = "Usage: `/sentiment <topic or query> [24h|7d|30d|DATE]`, e.g. `/sentiment flood 7d`."
 
@@ -26,6 +29,7 @@ class SentimentReport:
     series: list[Bucket]
     most_positive: list[PostView]
     most_negative: list[PostView]
+    sources: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def build(ctx: Ctx, target: Target, period: Period) -> SentimentReport:
@@ -38,7 +42,16 @@ def build(ctx: Ctx, target: Target, period: Period) -> SentimentReport:
         series=buckets(rows, period, ctx.timezone),
         most_positive=top_posts(ctx, target, period, "positive"),
         most_negative=top_posts(ctx, target, period, "negative"),
+        sources=_sources(ctx, target, period),
     )
+
+
+def _sources(ctx: Ctx, target: Target, period: Period) -> list[tuple[str, str, int]]:
+    """Posts per source and platform of a saved topic (an ad-hoc query already scans posts
+    once for its series; a second scan for this line would double its cost)."""
+    if target.topic is not None and target.topic.id is not None:
+        return source_shares(ctx.engine, ctx.team_id, period.start, period.end, target.topic.id)
+    return []
 
 
 def as_json(report: SentimentReport) -> dict[str, Any]:
@@ -64,6 +77,7 @@ def as_json(report: SentimentReport) -> dict[str, Any]:
             }
             for b in report.series
         ],
+        "sources": shares_json(report.sources),
     }
 
 
@@ -94,6 +108,9 @@ def render(report: SentimentReport) -> Reply:
         if posts:
             lines = "\n".join(f"• {_score(p)} {bk.quote_post(p.text, p.url)}" for p in posts)
             out.append(bk.section(f"*{label}*\n{lines}"))
+    where = share_line(report.sources)
+    if where:
+        out.append(bk.section(where))
     out.append(bk.context(_footnote(report)))
     chart = volume_sentiment_chart(
         title,
