@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from slack_bolt import App
@@ -177,3 +178,27 @@ def test_cli_lists_questions_as_json_and_answers(engine: Engine, now: datetime) 
     earshot(url, "questions", "answer", number, "https://city.example.gov/w", "Safe to drink")
     out = json.loads(earshot(url, "questions", "all", "--since", "1d", "--json").stdout)
     assert out["questions"][0]["answer"]["summary"] == "Safe to drink"
+
+
+CRISISLEX = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "crisislex"
+ALBERTA = CRISISLEX / "T26" / "2013_Alberta_floods" / "2013_Alberta_floods-tweets_labeled.csv"
+
+
+@pytest.mark.skipif(not ALBERTA.exists(), reason="CrisisLex data not present")
+def test_crisislex_questions_are_clustered_and_answered_through_the_cli(db_url: str) -> None:
+    earshot(db_url, "import", str(ALBERTA))
+    listed = earshot(db_url, "questions", "all", "--since", "2013-06-01", "--until", "2013-07-31")
+    out = earshot(
+        db_url, "questions", "all", "--since", "2013-06-01", "--until", "2013-07-31", "--json"
+    )
+    found = json.loads(out.stdout)["questions"]
+    assert found and found[0]["posts"] >= 2  # a question asked more than once
+    assert found[0]["text"] in listed.stdout
+    number = str(found[0]["id"])
+    earshot(db_url, "questions", "answer", number, "https://alberta.example.gov/f", "See FAQ")
+    again = json.loads(
+        earshot(
+            db_url, "questions", "all", "--since", "2013-06-01", "--until", "2013-07-31", "--json"
+        ).stdout
+    )
+    assert again["questions"][0]["answer"]["url"] == "https://alberta.example.gov/f"
