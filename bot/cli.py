@@ -20,6 +20,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "detect",
     "classify",
     "incident",
+    "questions",
+    "places",
     "admin",
     "demo",
     "run",

@@ -18,6 +18,8 @@ from bot.runtime import Runtime, job_ctx
 from commands.context import Ctx
 from jobs import alerts, digests, incidents, retention
 from jobs.poster import Poster
+from jobs.questions.cluster import cluster_new_questions
+from jobs.questions.spread import check_spreading
 from jobs.routing import route_new_posts
 from jobs.scan import scan_due, worker_id
 from storage import leases, replays, top_posts
@@ -87,7 +89,11 @@ class Ticks:
         now = self.runtime.clock()
         if not self.is_leader(now):
             return
-        route_new_posts(self.runtime.engine, self.poster, self.make_ctx, now=now, owner=self.owner)
+        # Questions first, so a routed post that asks an answered question carries the answer.
+        engine = self.runtime.engine
+        cluster_new_questions(engine, now=now)
+        check_spreading(engine, self.poster, self.make_ctx, now=now, owner=self.owner)
+        route_new_posts(engine, self.poster, self.make_ctx, now=now, owner=self.owner)
 
     def make_ctx(self, team_id: str, now: datetime) -> Ctx:
         return job_ctx(self.runtime, team_id, now)

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from commands import blocks as bk
-from commands import routes
+from commands import question_reports, routes, shares
 from commands.charts import Chart, multi_topic_chart
 from commands.context import Ctx, Reply, UsageError
 from commands.coverage import coverage_line
@@ -93,7 +93,11 @@ def build(
         period=period,
         topics=[_topic_digest(ctx, topic, period, tz, background) for topic in chosen],
         coverage=coverage_line(ctx.engine, ctx.team_id, ctx.now),
-        extra_lines=routes.routing_digest_lines(ctx, period),
+        extra_lines=[
+            *routes.routing_digest_lines(ctx, period),
+            *question_reports.digest_lines(ctx, period),
+            *shares.digest_share_lines(ctx, period),
+        ],
     )
 
 

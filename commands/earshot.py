@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commands import alert_settings, digest_settings, incident, routes, settings, sources, topics
+from commands import (
+    alert_settings,
+    digest_settings,
+    incident,
+    places,
+    questions,
+    routes,
+    settings,
+    sources,
+    topics,
+)
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
 from commands.paging import sections
@@ -26,6 +36,9 @@ preview QUERY]`
 renotify 60m|retention 90d|pseudonymize on]`
 • `/earshot route [list|add AGENCY #channel CATEGORY-or-QUERY|remove ID]`: send residents' \
 help requests (shelter, power, water, medical, …) to an agency channel
+• `/earshot questions [topic|all] [7d]`: what residents ask, grouped, busiest first; \
+`/earshot questions answer N URL "summary"` attaches the agency's answer
+• `/earshot places TOPIC [7d]`: places named in a topic's posts, with a map
 • `/earshot help`: this message
 Queries: `flood` (word or #flood), `flood*` (prefix), `#abflood`, `@cityofx`, `"boil water"`, \
 `a OR b`, `-word`, `NOT word`, `(a OR b) c`, `water NEAR/3 boil`, `lang:en`, `source:reddit`, \
@@ -70,6 +83,8 @@ SUBCOMMANDS: dict[str, Handler] = {
     "settings": settings.run,
     "route": routes.run,
     "routes": routes.run,
+    "questions": questions.run,
+    "places": places.run,
 }
 
 

@@ -10,7 +10,7 @@ from commands import blocks as bk
 from commands.context import Ctx, Reply
 from commands.coverage import coverage_line
 from commands.fmt import signed
-from commands.places import places
+from commands.places import incident_map, places
 from commands.query import parse
 from commands.series import Figures, total
 from commands.terms import emerging_terms
@@ -42,7 +42,8 @@ def summary(ctx: Ctx, incident: Incident, *, final: bool = False) -> Reply:
     blocks.append(bk.context(f"Updated {local:%H:%M} {ctx.timezone}"))
     since = _totals(ctx, incident, incident.started_at, end)
     text = f"{title}: {since.posts} posts since start, sentiment {signed(since.mean_compound)}"
-    return Reply(text=text, blocks=blocks, data={"posts": since.posts})
+    chart = incident_map(ctx, incident.name, (t for t, _ in texts))
+    return Reply(text=text, blocks=blocks, chart=chart, data={"posts": since.posts})
 
 
 def _totals(ctx: Ctx, incident: Incident, start: datetime, end: datetime) -> Figures:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from commands import blocks as bk
 from commands.context import Ctx, Reply, UsageError
+from commands.question_reports import suggested_reply
 from storage import audit
 from storage.models import RoutedPost
 from storage.routing import CLOSED, RoutedPosts
@@ -43,6 +44,9 @@ def routed_reply(ctx: Ctx, routed: RoutedPost) -> Reply:
     if route is not None and not route.is_category:
         why += f" · route query `{bk.escape_mrkdwn(route.match)}`"
     blocks.append(bk.section(why))
+    suggestion = suggested_reply(ctx, routed.post_id) if post is not None else None
+    if suggestion is not None:
+        blocks.append(suggestion)
     blocks.append(bk.context(_status(ctx, routed)))
     buttons = _buttons(routed)
     if buttons is not None:

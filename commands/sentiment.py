@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,8 @@ from commands.context import Ctx, Reply
 from commands.fmt import signed
 from commands.period import Period, parse_period
 from commands.series import Bucket, Figures, buckets, percent_change, total
+from commands.shares import as_json as shares_json
+from commands.shares import share_line
 from commands.target import (
     Target,
     hours,
@@ -22,6 +24,7 @@ from commands.target import (
     top_posts,
 )
 from storage.reads import PostView
+from storage.shares import source_shares
 
 USAGE = "Usage: `/sentiment <topic or query> [24h|7d|30d|DATE]`, e.g. `/sentiment flood 7d`."
 
@@ -36,6 +39,7 @@ class SentimentReport:
     most_positive: list[PostView]
     most_negative: list[PostView]
     languages: dict[str, int]
+    sources: list[tuple[str, str, int]] = field(default_factory=list)
     timezone: str = "UTC"
 
     @property
@@ -55,7 +59,16 @@ def build(ctx: Ctx, target: Target, period: Period) -> SentimentReport:
         most_negative=top_posts(ctx, target, period, "negative"),
         timezone=ctx.timezone,
         languages=languages(ctx, target, period),
+        sources=_sources(ctx, target, period),
     )
+
+
+def _sources(ctx: Ctx, target: Target, period: Period) -> list[tuple[str, str, int]]:
+    """Posts per source and platform of a saved topic (an ad-hoc query already scans posts
+    once for its series; a second scan for this line would double its cost)."""
+    if target.topic is not None and target.topic.id is not None:
+        return source_shares(ctx.engine, ctx.team_id, period.start, period.end, target.topic.id)
+    return []
 
 
 def as_json(report: SentimentReport) -> dict[str, Any]:
@@ -82,6 +95,7 @@ def as_json(report: SentimentReport) -> dict[str, Any]:
             }
             for b in report.series
         ],
+        "sources": shares_json(report.sources),
     }
 
 
@@ -116,6 +130,9 @@ def render(report: SentimentReport) -> Reply:
                 f"• {_score(p)} `{p.lang or 'und'}` {bk.quote_post(p.text, p.url)}" for p in posts
             )
             out.append(bk.section(f"*{label}*\n{lines}"))
+    where = share_line(report.sources)
+    if where:
+        out.append(bk.section(where))
     out.append(bk.context(_footnote(report)))
     chart = volume_sentiment_chart(
         title,

@@ -430,3 +430,77 @@ class TopicTopPost(SQLModel, table=True):
     )
     team_id: str = Field(max_length=32)
     score: float
+
+
+class QuestionCluster(SQLModel, table=True):
+    """Posts asking the same thing (or voicing the same worry), grouped as they arrive.
+
+    `centroid` sums the posts' hashed term vectors (feature index -> weight), so a new
+    post is compared with the cluster without re-reading its posts. The agency's answer,
+    once attached, is shown with the cluster and suggested on routed posts that ask it.
+    """
+
+    __tablename__ = "question_clusters"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    text: str = Field(max_length=300)  # the representative wording
+    centroid: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    size: int = 0
+    first_seen: datetime = Field(sa_column=utc_column(nullable=False))
+    last_seen: datetime = Field(sa_column=utc_column(nullable=False, index=True))
+    answer_url: str | None = Field(default=None, max_length=2000)
+    answer_summary: str | None = Field(default=None, max_length=300)
+    answered_by: str | None = Field(default=None, max_length=64)
+    answered_at: datetime | None = Field(default=None, sa_column=utc_column())
+    alerted_at: datetime | None = Field(default=None, sa_column=utc_column())
+    muted_until: datetime | None = Field(default=None, sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class QuestionPost(SQLModel, table=True):
+    """A post that asks something, in its question cluster."""
+
+    __tablename__ = "question_posts"
+    __table_args__ = (
+        Index("ix_question_posts_team_created", "team_id", "created_at"),
+        Index("ix_question_posts_cluster_created", "cluster_id", "created_at"),
+    )
+
+    post_id: int = Field(
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    )
+    cluster_id: int = Field(foreign_key="question_clusters.id")
+    team_id: str = Field(max_length=32)
+    author: str | None = Field(default=None, max_length=200)
+    is_repost: bool = False
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class QuestionCursor(SQLModel, table=True):
+    """How far question clustering has read each workspace's posts (by post id)."""
+
+    __tablename__ = "question_cursors"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    through_post_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
+class Place(SQLModel, table=True):
+    """A place in the workspace's own gazetteer (neighbourhoods, streets, facilities).
+
+    Each name and alias is one row (`key` is its folded form), all sharing the place's
+    display `name` and coordinates.
+    """
+
+    __tablename__ = "places"
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    key: str = Field(max_length=200)
+    name: str = Field(max_length=200)
+    lat: float
+    lon: float
+    kind: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(sa_column=utc_column(nullable=False))

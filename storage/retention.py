@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
-from storage.models import Post, RoutedPost, TopicAuthorDay, TopicMatch, TopicTopPost
+from storage.models import Post, QuestionPost, RoutedPost, TopicAuthorDay, TopicMatch, TopicTopPost
 
 CHUNK = 5000  # short transactions: a purge must not block scans for long
 PURGED_REASON = "post removed by retention"
@@ -34,6 +34,8 @@ def purge_posts_before(engine: Engine, team_id: str, before: datetime) -> int:
                 return total
             session.execute(delete(TopicMatch).where(col(TopicMatch.post_id).in_(ids)))
             session.execute(delete(TopicTopPost).where(col(TopicTopPost.post_id).in_(ids)))
+            # Question posts name their author: they go with the post.
+            session.execute(delete(QuestionPost).where(col(QuestionPost.post_id).in_(ids)))
             session.execute(
                 update(RoutedPost)
                 .where(col(RoutedPost.team_id) == team_id, col(RoutedPost.post_id).in_(ids))

@@ -16,7 +16,7 @@ from bot.slack.admins import AdminCheck
 from bot.slack.context import request_ctx
 from bot.slack.failures import report_failure
 from bot.slack.messages import message_args
-from commands import alerts, routed, routed_backlog, topics
+from commands import alerts, question_reports, questions, routed, routed_backlog, topics
 from commands.context import Ctx, NotAllowedError, Reply, UsageError
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,9 @@ ACTIONS: dict[str, Action] = {
     "alert_more_posts": _by_id(alerts.more_posts),
     "digest_add_term": topics.add_term,
     routed_backlog.SHOW: routed_backlog.show,
+    "question_posts": _by_id(questions.posts),
+    "question_ack": _by_id(question_reports.acknowledge),
+    "question_mute_24h": _by_id(question_reports.mute),
     **{action_id: _by_id(handler) for action_id, handler in routed.ACTIONS.items()},
 }
 

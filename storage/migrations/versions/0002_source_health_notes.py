@@ -1,6 +1,6 @@
 """source health notes and estimated post times
 
-Revision ID: 0002_h_feeds
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-02 16:00:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_h_feeds"
+revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

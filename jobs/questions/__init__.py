@@ -1,0 +1,1 @@
+"""Question clusters: find posts that ask or worry, group the same question, flag spreading."""
