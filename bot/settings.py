@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
-from jobs.sources.outbound import OutboundPolicy
+from jobs.sources.allowlist import parse_allowed
 from storage.engine import DEFAULT_URL
 
 SECRET_FIELDS = frozenset(
@@ -46,7 +46,7 @@ class Settings:
 
         admins = frozenset(filter(None, (get("EARSHOT_ADMIN_USERS") or "").split(",")))
         allow_private = get("EARSHOT_ALLOW_PRIVATE_SOURCES")
-        OutboundPolicy.from_setting(allow_private)  # a typo fails at start-up, with the fix
+        parse_allowed(allow_private)  # a typo fails at start-up, with the fix
         return cls(
             database_url=get("DATABASE_URL") or DEFAULT_URL,
             slack_bot_token=get("SLACK_BOT_TOKEN"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Engine
 
-from commands.context import Ctx
+from commands.context import Ctx, Reply
 from commands.routed import reminder_reply, routed_reply, sla_reply
 from commands.routed_backlog import summary_reply
 from jobs.poster import DeliveryError, Poster
@@ -152,25 +153,19 @@ def remind_unclaimed(
             reminded is not None and reminded >= routed.created_at + interval * number
         ):
             continue
-        claim = deliveries.claim(
-            routed.team_id,
+        ctx = make_ctx(routed.team_id, now)
+        if _reply_in_thread_once(
+            deliveries,
+            poster,
+            routed,
             f"route-remind:{routed.id}:{number}",
-            kind="route_reminder",
-            channel=routed.channel,
+            "route_reminder",
+            partial(reminder_reply, ctx, routed, number, REMINDERS),
             owner=owner,
             now=now,
-        )
-        if claim is None:
-            continue
-        try:
-            reply = reminder_reply(make_ctx(routed.team_id, now), routed, number, REMINDERS)
-            ts = poster.post(routed.team_id, routed.channel, reply, thread_ts=routed.message_ts)
-        except DeliveryError as exc:
-            _failed(deliveries, claim, now, exc)
-            continue
-        store.update(routed.team_id, routed.id, renotified_at=now)
-        deliveries.sent(claim, now, ts)
-        done += 1
+        ):
+            store.update(routed.team_id, routed.id, renotified_at=now)
+            done += 1
     return done
 
 
@@ -198,25 +193,45 @@ def remind_sla(
         deadline = routed.created_at + sla
         if not deadline - sla_warning_lead(sla) <= now < deadline:
             continue
-        claim = deliveries.claim(
-            routed.team_id,
+        ctx = make_ctx(routed.team_id, now)
+        if _reply_in_thread_once(
+            deliveries,
+            poster,
+            routed,
             f"route-sla:{routed.id}",
-            kind="route_sla",
-            channel=routed.channel,
+            "route_sla",
+            partial(sla_reply, ctx, routed, deadline),
             owner=owner,
             now=now,
-        )
-        if claim is None:
-            continue
-        try:
-            reply = sla_reply(make_ctx(routed.team_id, now), routed, deadline)
-            ts = poster.post(routed.team_id, routed.channel, reply, thread_ts=routed.message_ts)
-        except DeliveryError as exc:
-            _failed(deliveries, claim, now, exc)
-            continue
-        deliveries.sent(claim, now, ts)
-        done += 1
+        ):
+            done += 1
     return done
+
+
+def _reply_in_thread_once(
+    deliveries: Deliveries,
+    poster: Poster,
+    routed: RoutedPost,
+    key: str,
+    kind: str,
+    build: Callable[[], Reply],
+    *,
+    owner: str,
+    now: datetime,
+) -> bool:
+    """Post `build()` in the routed post's thread, claimed once under `key`; True if sent."""
+    claim = deliveries.claim(
+        routed.team_id, key, kind=kind, channel=routed.channel, owner=owner, now=now
+    )
+    if claim is None:
+        return False
+    try:
+        ts = poster.post(routed.team_id, routed.channel, build(), thread_ts=routed.message_ts)
+    except DeliveryError as exc:
+        _failed(deliveries, claim, now, exc)
+        return False
+    deliveries.sent(claim, now, ts)
+    return True
 
 
 def _failed(deliveries: Deliveries, claim: Claim, now: datetime, exc: DeliveryError) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func
+from sqlalchemy import ColumnElement, Engine, func
 from sqlmodel import Session, col, select
 
 from storage.models import TopicAuthorDay, TopicHour
@@ -55,18 +55,25 @@ def hourly(
         ]
 
 
+def _author_days(
+    team_id: str, topic_id: int, start: datetime, end: datetime
+) -> tuple[ColumnElement[bool], ...]:
+    """The filter of one topic's author-day rows over whole UTC days in range."""
+    return (
+        col(TopicAuthorDay.team_id) == team_id,
+        col(TopicAuthorDay.topic_id) == topic_id,
+        col(TopicAuthorDay.day) >= start,
+        col(TopicAuthorDay.day) < end,
+    )
+
+
 def audience(
     engine: Engine, team_id: str, topic_id: int, start: datetime, end: datetime
 ) -> tuple[int, int]:
     """(unique authors, sum of their largest follower count) over whole UTC days in range."""
     per_author = (
         select(TopicAuthorDay.author, func.max(TopicAuthorDay.followers).label("followers"))
-        .where(
-            TopicAuthorDay.team_id == team_id,
-            TopicAuthorDay.topic_id == topic_id,
-            col(TopicAuthorDay.day) >= start,
-            col(TopicAuthorDay.day) < end,
-        )
+        .where(*_author_days(team_id, topic_id, start, end))
         .group_by(col(TopicAuthorDay.author))
         .subquery()
     )
@@ -87,12 +94,7 @@ def audience_growth(
             func.min(TopicAuthorDay.day).label("first_day"),
             func.max(TopicAuthorDay.followers).label("followers"),
         )
-        .where(
-            TopicAuthorDay.team_id == team_id,
-            TopicAuthorDay.topic_id == topic_id,
-            col(TopicAuthorDay.day) >= start,
-            col(TopicAuthorDay.day) < end,
-        )
+        .where(*_author_days(team_id, topic_id, start, end))
         .group_by(col(TopicAuthorDay.author))
         .subquery()
     )

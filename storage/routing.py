@@ -80,19 +80,13 @@ class Routes:
 
     def remove(self, team_id: str, route_id: int, now: datetime) -> bool:
         """Stop a route; it and its routed posts stay for the record. False if not in use."""
-        stmt = (
-            update(Route)
-            .where(
-                col(Route.team_id) == team_id,
-                col(Route.id) == route_id,
-                col(Route.removed_at).is_(None),
-            )
-            .values(removed_at=now)
-        )
-        with self.engine.begin() as conn:
-            return conn.execute(stmt).rowcount > 0
+        return self._update_live(team_id, route_id, removed_at=now)
 
     def set_sla(self, team_id: str, route_id: int, minutes: int) -> bool:
+        return self._update_live(team_id, route_id, sla_minutes=minutes)
+
+    def _update_live(self, team_id: str, route_id: int, **values: object) -> bool:
+        """Set `values` on a route still in use; False if there is none."""
         stmt = (
             update(Route)
             .where(
@@ -100,7 +94,7 @@ class Routes:
                 col(Route.id) == route_id,
                 col(Route.removed_at).is_(None),
             )
-            .values(sla_minutes=minutes)
+            .values(**values)
         )
         with self.engine.begin() as conn:
             return conn.execute(stmt).rowcount > 0

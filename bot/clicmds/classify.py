@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 from bot.clicmds.common import Subparsers
-from jobs.triage.cli_io import INPUT_FORMATS, OUTPUT_COLUMNS, classify_file
-from jobs.triage.crisislex import InputFormatError
+from jobs.classify_formats import INPUT_FORMATS, OUTPUT_COLUMNS
 
 
 def _classify(args: argparse.Namespace) -> int:
+    from jobs.triage.cli_io import classify_file  # loads the model (numpy)
+    from jobs.triage.crisislex import InputFormatError
+
     try:
         written = classify_file(args.input, args.output, args.format)
     except InputFormatError as error:

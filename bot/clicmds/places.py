@@ -6,13 +6,15 @@ import argparse
 from pathlib import Path
 
 from bot.clicmds.common import Subparsers, add_output_flags, ctx_for, emit, guarded
-from commands import places
 from commands.context import UsageError
-from commands.period import since_until
 
 
 @guarded
 def _places(args: argparse.Namespace) -> int:
+    # Imported here: the map loads matplotlib, which `earshot --help` must not.
+    from commands import places
+    from commands.period import since_until
+
     ctx = ctx_for(args)
     words: list[str] = args.words
     if words[0].lower() == "import":

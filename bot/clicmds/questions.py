@@ -7,15 +7,17 @@ import shlex
 from datetime import timedelta
 
 from bot.clicmds.common import Subparsers, add_output_flags, ctx_for, emit, guarded
-from commands import questions
 from commands.context import UsageError
-from commands.period import since_until
-from jobs.questions.cluster import ClusterRun, cluster_team
-from storage.questions import Questions
 
 
 @guarded
 def _questions(args: argparse.Namespace) -> int:
+    # Imported here: clustering loads scikit-learn, which `earshot --help` must not.
+    from commands import questions
+    from commands.period import since_until
+    from jobs.questions.cluster import ClusterRun, cluster_team
+    from storage.questions import Questions
+
     ctx = ctx_for(args)
     words: list[str] = args.words
     if words[0].lower() == "answer":

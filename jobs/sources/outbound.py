@@ -18,13 +18,11 @@ from typing import Any
 
 import httpx
 
+from jobs.sources.allowlist import SETTING, IPNetwork, parse_allowed
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[..., Sequence[tuple[Any, ...]]]
-SETTING = "EARSHOT_ALLOW_PRIVATE_SOURCES"
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-_YES = frozenset({"1", "true", "yes", "on", "all"})
-_NO = frozenset({"", "0", "false", "no", "off"})
 
 
 class BlockedDestination(httpx.TransportError):
@@ -68,21 +66,8 @@ class OutboundPolicy:
     @classmethod
     def from_setting(cls, value: str | None) -> OutboundPolicy:
         """`1` allows every address; a comma-separated list allows those addresses/networks."""
-        text = (value or "").strip().lower()
-        if text in _NO:
-            return cls()
-        if text in _YES:
-            return cls(allow_all=True)
-        networks: list[IPNetwork] = []
-        for part in filter(None, (item.strip() for item in text.split(","))):
-            try:
-                networks.append(ipaddress.ip_network(part, strict=False))
-            except ValueError:
-                raise ValueError(
-                    f"{SETTING}: {part!r} is not an IP address or network; use 1 to allow every "
-                    "address, or a list such as 10.20.0.0/16,192.168.1.5"
-                ) from None
-        return cls(allowed=tuple(networks))
+        allow_all, allowed = parse_allowed(value)
+        return cls(allow_all=allow_all, allowed=allowed)
 
     def permits(self, address: IPAddress) -> bool:
         if self.allow_all or is_public(address):

@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from commands.csv_safe import SafeWriter
+from jobs.classify_formats import INPUT_FORMATS, OUTPUT_COLUMNS
 from jobs.language import detect_language
 from jobs.triage.classifier import classify
 from jobs.triage.crisislex import InputFormatError, read_t26
 from jobs.triage.needs import detect_needs
-
-INPUT_FORMATS = ("crisislex-t26",)
-OUTPUT_COLUMNS = ("tweet_id", "lang", "category", "confidence", "reasons", "needs")
 
 
 def classify_file(input_path: Path, output_path: Path, input_format: str = "crisislex-t26") -> int:
