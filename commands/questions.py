@@ -120,8 +120,9 @@ def render(listing: Listing) -> Reply:
         blocks.append(
             bk.actions(
                 *(
-                    bk.button(f"Posts of #{c.id}", "question_posts", str(c.id))
-                    for c in unanswered
+                    # Slack refuses repeated action_ids in one block: number them.
+                    bk.button(f"Posts of #{c.id}", f"question_posts:{index}", str(c.id))
+                    for index, c in enumerate(unanswered)
                     if c.id is not None
                 ),
                 block_id="question-posts",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from commands import earshot, reach, sentiment
 from commands.context import Ctx, NotAllowedError, Reply, UsageError
-from commands.typed import ascii_quotes
+from commands.query.quotes import ascii_quotes
 
 Command = Callable[[str, Ctx], Reply]
 

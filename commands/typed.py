@@ -11,32 +11,10 @@ from __future__ import annotations
 import re
 import shlex
 
-# One character for one character, so positions in error messages still point right.
-_ASCII_QUOTES = str.maketrans(
-    {
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "‟": '"',
-        "«": '"',
-        "»": '"',
-        "＂": '"',
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "‹": "'",
-        "›": "'",
-        "＇": "'",
-    }
-)
+from commands.query.quotes import ascii_quotes
+
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _PLACEHOLDER = "\x00"
-
-
-def ascii_quotes(text: str) -> str:
-    """`“boil water”` -> `"boil water"`, `don’t` -> `don't`; nothing else changes."""
-    return text.translate(_ASCII_QUOTES)
 
 
 def split_words(text: str) -> list[str]:

@@ -143,8 +143,8 @@ def test_a_post_that_cannot_be_cleaned_is_named_in_source_health(
     serve_mastodon(server, statuses)
     assert _scan(ingestor, engine, server) == (19, "ok")
     row = Sources(engine).get("T1", "county")
-    assert row is not None and row.last_error is not None
-    assert "skipped 1 post" in row.last_error and "has no id" in row.last_error
+    assert row is not None and row.health_note is not None
+    assert "skipped 1 post" in row.health_note and "has no id" in row.health_note
     reply = sources_command.run("list", Ctx(engine=engine, team_id="T1", now=NOW))
     assert "skipped 1 post that could not be stored" in reply.text
 

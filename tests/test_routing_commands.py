@@ -167,7 +167,8 @@ def test_digest_line_counts(runtime: Runtime, now: datetime) -> None:
     assert "0 routed" in routes.routing_digest_lines(later, before)[0]
     assert routes.routing_digest_lines(runtime.ctx("T2", now=now), period) == []
     built = digest.build(later, local_date=date(2026, 11, 21), local_time="09:00")
-    assert built.extra_lines == routes.routing_digest_lines(later, built.period)
+    routing_lines = routes.routing_digest_lines(later, built.period)
+    assert built.extra_lines[: len(routing_lines)] == routing_lines
     assert "5 routed" in built.extra_lines[0]
 
 

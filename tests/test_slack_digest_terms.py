@@ -37,7 +37,12 @@ def fake() -> Iterator[AdminAwareFakeSlack]:
 @pytest.fixture
 def runtime(engine: Engine, now: datetime, fake: AdminAwareFakeSlack) -> Runtime:
     rt = make_runtime(engine, now, slack_bot_token="xoxb-T111-fake", slack_api_url=fake.base_url)
-    texts = [f"flood {index}: {' '.join(TERMS)}" for index in range(6)]
+    # Four residents in the digest's day use the five terms; the two posts before it do not,
+    # so the terms are emerging (new against the topic's and the workspace's earlier posts).
+    texts = [
+        f"flood {index}: {', '.join(TERMS)}" if index < 4 else f"flood {index}: river steady"
+        for index in range(6)
+    ]
     seed_flood(rt, "T111", now, texts=texts)
     return rt
 
@@ -56,6 +61,7 @@ def test_digest_with_five_add_term_buttons_is_accepted_and_each_button_works(
     [digest] = [m for m in fake.messages if m["channel"] == "C111"]
     actions = [b for b in digest["blocks"] if b["type"] == "actions"]
     buttons = [e for block in actions for e in block["elements"] if "Add " in e["text"]["text"]]
+    # Commas keep the words from pairing into phrases: the five words are the five suggestions.
     assert sorted(b["value"].split("|")[1] for b in buttons) == sorted(TERMS)
     assert len({b["action_id"] for b in buttons}) == 5
     # Every numbered button reaches the same handler.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 from commands.query.errors import QueryError
-from commands.typed import ascii_quotes
+from commands.query.quotes import ascii_quotes
 
 FIELDS = ("author", "lang", "site", "source")
 MAX_NEAR = 100
